@@ -1,0 +1,1 @@
+"""The platform-neutral bot: command line, settings, storage, scheduling, commands."""
