@@ -1,0 +1,471 @@
+"""Topics: a built-in taxonomy (the 17 IPTC Media Topics with finer topics under them) and keyword scoring.
+
+Every topic's terms go into one Aho-Corasick automaton. Text is lower-cased and every separator becomes
+two spaces, so a term stored as " word " matches whole words only and two adjacent words can both
+match; the automaton's longest-match iteration lets "trade war" win over "war" and lets ``ignore``
+phrases ("price war", "at stake") swallow words that would otherwise mislead. A match scores its term's
+weight (strong 2, keyword 1, weak 0.4, a bonus for phrases, shared by the unrelated topics using the same
+term) times its place's weight (title > lead > body), with repeats counting less and less. A finer
+topic's score also lifts its parent; ``1 - exp(-raw / scale)`` brings scores into [0, 1].
+
+Custom topics (admins' own keywords and exclusions) join the same automaton through ``with_custom``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+
+__all__ = [
+    "CustomTopic",
+    "Topic",
+    "TopicTagger",
+    "all_topics",
+    "expand",
+    "resolve_topic",
+    "topic",
+]
+
+TIER_WEIGHTS = {"strong": 2.0, "keywords": 1.0, "weak": 0.4}
+TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+# A body longer than this many characters counts less per mention: incidental words pile up in long texts.
+BODY_REFERENCE_CHARS = 2500
+PARENT_LIFT = 0.8  # share of a finer topic's raw score added to its parent's
+SCORE_SCALE = 15.0  # raw score giving 1 - 1/e (0.63); one strong term in the title alone scores 0.33
+MIN_SCORE = 0.05  # smaller scores are not reported at all
+PICK_THRESHOLD = 0.35  # a topic is the article's when its score reaches this ...
+PICK_RELATIVE = 0.5  # ... and this share of the best topic's score
+# An admin's keyword names exactly what they mean: once in the headline or the lead, or three times in
+# the body, is enough for the custom topic to be picked.
+CUSTOM_WEIGHT = 4.0
+LEAD_MIN_WORDS = 20  # a shorter first paragraph (a standfirst, a dateline line) shares the lead with the next
+
+_SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
+_MAX_CUSTOM_TERMS = 200
+_MAX_TERM_CHARS = 100
+# For ASCII text: letters lower-cased, digits kept, every other byte a space except NUL, which marks
+# where the title, lead and body meet.
+_ASCII_TABLE = bytes(
+    (byte | 0x20 if chr(byte).isalpha() else byte) if byte == 0 or (byte < 128 and chr(byte).isalnum()) else 32
+    for byte in range(256)
+)
+# Typographic punctuation that English news uses: turned into ASCII spaces so the text stays ASCII.
+_TYPOGRAPHIC = ("’", "‘", "“", "”", "—", "–", "…", "\u00a0", "«", "»", "′", "″")
+_NON_WORD = re.compile(r"[^\w\x00]|_")
+# Separates title, lead and body in one normalised string: not a separator, so no term spans it.
+_PLACE_MARK = "\x00"
+_MIN_RAW = -SCORE_SCALE * math.log(1 - MIN_SCORE)  # the raw score that maps to MIN_SCORE
+
+
+def _best_first(item: tuple[str, float]) -> tuple[float, str]:
+    return (-item[1], item[0])
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the taxonomy: ``parent`` is None for a top-level (or custom) topic."""
+
+    slug: str
+    name: str
+    parent: str | None
+    keywords: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CustomTopic:
+    """An admin's topic: a slug, the keywords or phrases that mean it, and terms that rule it out."""
+
+    slug: str
+    keywords: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.slug, str) or not _SLUG.match(self.slug):
+            raise ValueError(f"custom topic name {self.slug!r} must be 2-40 characters of a-z, 0-9 and '-'")
+        for field_name in ("keywords", "exclude"):
+            value = getattr(self, field_name)
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                raise ValueError(f"custom topic {self.slug!r}: {field_name} must be a list of words or phrases")
+            terms = tuple(value)
+            if len(terms) > _MAX_CUSTOM_TERMS:
+                raise ValueError(f"custom topic {self.slug!r}: at most {_MAX_CUSTOM_TERMS} {field_name}")
+            for term in terms:
+                if not isinstance(term, str) or not _words_of(term.rstrip("*")):
+                    raise ValueError(f"custom topic {self.slug!r}: {term!r} in {field_name} has no words to match")
+                if len(term) > _MAX_TERM_CHARS:
+                    raise ValueError(f"custom topic {self.slug!r}: {term[:30]!r}... is longer than "
+                                     f"{_MAX_TERM_CHARS} characters")
+            object.__setattr__(self, field_name, terms)
+        if not self.keywords:
+            raise ValueError(f"custom topic {self.slug!r} needs at least one keyword")
+
+
+# --- text normalisation ----------------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    """Lower-cased, every separator character turned into two spaces, padded with two spaces."""
+    if not text.isascii():
+        for mark in _TYPOGRAPHIC:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():  # accented or non-Latin letters: the slower general path
+            text = _NON_WORD.sub(" ", unicodedata.normalize("NFC", text.lower()))
+            return f" {text} ".replace(" ", "  ")
+    # ASCII: one byte-table pass lower-cases letters and blanks separators.
+    return (b" " + text.encode().translate(_ASCII_TABLE) + b" ").replace(b" ", b"  ").decode()
+
+
+def _words_of(term: str) -> list[str]:
+    return _normalise(term.replace(_PLACE_MARK, " ")).split()
+
+
+def _plural(word: str) -> str | None:
+    if not word.isalpha() or len(word) < 2:
+        return None
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _patterns(term: str) -> list[str]:
+    """Automaton keys for a term: " w1  w2 " (whole words), its plural, or " w1  w2" for "w1 w2*"."""
+    prefix = term.endswith("*")
+    words = _words_of(term.rstrip("*"))
+    if not words:
+        return []
+    core = " " + "  ".join(words)
+    if prefix:
+        return [core]
+    keys = [core + " "]
+    plural = _plural(words[-1])
+    if plural and len(words[-1]) > 2:
+        keys.append(" " + "  ".join([*words[:-1], plural]) + " ")
+    return keys
+
+
+# --- the taxonomy ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A topic with its weighted terms, as the tagger uses it."""
+
+    topic: Topic
+    terms: tuple[tuple[str, float], ...]
+
+
+class TaxonomyError(ValueError):
+    """seeds/topics.json is malformed: says where."""
+
+
+def _load_taxonomy(data: Mapping[str, Any]) -> tuple[tuple[_Spec, ...], tuple[str, ...]]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("topics"), list):
+        raise TaxonomyError("topics.json: expected an object with a 'topics' list")
+    specs: list[_Spec] = []
+    seen: dict[str, dict[str, Any]] = {}
+    for position, entry in enumerate(data["topics"]):
+        where = f"topics.json: topic #{position + 1}"
+        if not isinstance(entry, dict):
+            raise TaxonomyError(f"{where}: expected an object")
+        slug, name, parent = entry.get("slug"), entry.get("name"), entry.get("parent")
+        if not isinstance(slug, str) or not _SLUG.match(slug):
+            raise TaxonomyError(f"{where}: bad slug {slug!r}")
+        where = f"topics.json: topic {slug!r}"
+        if slug in seen:
+            raise TaxonomyError(f"{where}: defined twice")
+        if not isinstance(name, str) or not name.strip():
+            raise TaxonomyError(f"{where}: needs a display name")
+        if parent is not None and (parent not in seen or seen[parent].get("parent") is not None):
+            raise TaxonomyError(f"{where}: parent {parent!r} must be a top-level topic defined before it")
+        terms: list[tuple[str, float]] = []
+        for tier, weight in TIER_WEIGHTS.items():
+            listed = entry.get(tier, [])
+            if not isinstance(listed, list) or not all(isinstance(t, str) and _words_of(t.rstrip("*"))
+                                                        for t in listed):
+                raise TaxonomyError(f"{where}: {tier!r} must be a list of words or phrases")
+            terms.extend((term, weight) for term in listed)
+        exclude = entry.get("exclude", [])
+        if not isinstance(exclude, list) or not all(isinstance(t, str) for t in exclude):
+            raise TaxonomyError(f"{where}: 'exclude' must be a list of words or phrases")
+        if not terms:
+            raise TaxonomyError(f"{where}: has no terms")
+        seen[slug] = entry
+        keywords = tuple(dict.fromkeys(term for term, _ in terms))
+        specs.append(_Spec(Topic(slug, name.strip(), parent, keywords, tuple(exclude)), tuple(terms)))
+    ignore = data.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(t, str) for t in ignore):
+        raise TaxonomyError("topics.json: 'ignore' must be a list of phrases")
+    return tuple(specs), tuple(ignore)
+
+
+@cache
+def _builtin() -> tuple[tuple[_Spec, ...], tuple[str, ...]]:
+    text = resources.files("seeds").joinpath("topics.json").read_text(encoding="utf-8")
+    return _load_taxonomy(json.loads(text))
+
+
+def all_topics() -> tuple[Topic, ...]:
+    """The built-in topics, each top-level topic followed by its finer topics."""
+    return tuple(spec.topic for spec in _builtin()[0])
+
+
+@cache
+def _by_slug() -> dict[str, Topic]:
+    return {t.slug: t for t in all_topics()}
+
+
+@cache
+def _children() -> dict[str, frozenset[str]]:
+    children: dict[str, set[str]] = {}
+    for t in all_topics():
+        if t.parent:
+            children.setdefault(t.parent, set()).add(t.slug)
+    return {parent: frozenset(slugs) for parent, slugs in children.items()}
+
+
+def topic(slug: str) -> Topic:
+    """The built-in topic ``slug``; a KeyError that suggests the closest slugs otherwise."""
+    found = _by_slug().get(slug) if isinstance(slug, str) else None
+    if found is None:
+        close = difflib.get_close_matches(str(slug), list(_by_slug()), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"unknown topic {slug!r}{hint}")
+    return found
+
+
+def expand(slugs: Iterable[str]) -> frozenset[str]:
+    """The slugs plus the finer topics of any top-level slug among them; unknown (custom) slugs stay."""
+    if isinstance(slugs, str):
+        slugs = (slugs,)
+    expanded: set[str] = set()
+    for slug in slugs:
+        if not isinstance(slug, str):
+            raise TypeError(f"topic slugs must be strings, got {type(slug).__name__}")
+        expanded.add(slug)
+        expanded.update(_children().get(slug, ()))
+    return frozenset(expanded)
+
+
+def resolve_topic(text: str) -> Topic | None:
+    """The built-in topic a person most likely means by ``text``: a slug, a name or one of its terms."""
+    return TopicTagger.default().resolve(text)
+
+
+# --- the tagger ------------------------------------------------------------------------------------
+
+
+def _slugify(text: str) -> str:
+    return "-".join(_words_of(text))
+
+
+class TopicTagger:
+    """Scores articles against a taxonomy (built-in, plus any custom topics) with one automaton."""
+
+    def __init__(self, specs: Sequence[_Spec], ignore: Sequence[str] = (),
+                 custom: Sequence[CustomTopic] = ()) -> None:
+        all_specs = list(specs)
+        for extra in custom:
+            terms = tuple((term, CUSTOM_WEIGHT) for term in extra.keywords)
+            all_specs.append(_Spec(Topic(extra.slug, extra.slug, None, extra.keywords, extra.exclude), terms))
+        self._specs = tuple(all_specs)
+        self._base_specs = tuple(specs)
+        self._ignore = tuple(ignore)
+        self._custom = tuple(custom)
+        self._slugs = [spec.topic.slug for spec in self._specs]
+        self._index = {slug: i for i, slug in enumerate(self._slugs)}
+        self._parent_of = [self._index.get(spec.topic.parent) if spec.topic.parent else None
+                           for spec in self._specs]
+        self._build_automaton()
+
+    @classmethod
+    def default(cls) -> TopicTagger:
+        """The built-in taxonomy, built once per process."""
+        return _default_tagger()
+
+    def with_custom(self, custom: Sequence[CustomTopic]) -> TopicTagger:
+        """A new tagger with these custom topics added (replacing any custom topics this one had)."""
+        custom = tuple(custom)
+        builtin = {spec.topic.slug for spec in self._base_specs}
+        seen: set[str] = set()
+        for extra in custom:
+            if not isinstance(extra, CustomTopic):
+                raise TypeError(f"custom topics must be CustomTopic, got {type(extra).__name__}")
+            if extra.slug in builtin:
+                raise ValueError(f"{extra.slug!r} is a built-in topic; give the custom topic another name")
+            if extra.slug in seen:
+                raise ValueError(f"custom topic {extra.slug!r} is defined twice")
+            seen.add(extra.slug)
+        return TopicTagger(self._base_specs, self._ignore, custom)
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        """Every topic this tagger knows, built-in first, then custom ones."""
+        return tuple(spec.topic for spec in self._specs)
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def _build_automaton(self) -> None:
+        weights: dict[str, dict[int, float]] = {}
+        excludes: dict[str, set[int]] = {}
+        for position, spec in enumerate(self._specs):
+            for term, tier_weight in spec.terms:
+                words = len(_words_of(term.rstrip("*")))
+                weight = tier_weight * min(1.5, 1 + 0.25 * (words - 1))  # phrases are more specific
+                for key in _patterns(term):
+                    slot = weights.setdefault(key, {})
+                    slot[position] = max(slot.get(position, 0.0), weight)
+            for term in spec.topic.exclude:
+                for key in _patterns(term):
+                    excludes.setdefault(key, set()).add(position)
+        for phrase in self._ignore:
+            for key in _patterns(phrase):
+                weights.setdefault(key, {})
+        self._hits: list[tuple[tuple[int, float], ...]] = []
+        self._excludes: list[tuple[int, ...]] = []
+        automaton = ahocorasick.Automaton()
+        for key in sorted(set(weights) | set(excludes)):
+            topic_weights = weights.get(key, {})
+            sharing = self._unrelated(topic_weights)
+            # A term several unrelated topics use says less about each of them.
+            spread = math.sqrt(sharing) if sharing > 1 else 1.0
+            self._hits.append(tuple((t, w / spread) for t, w in sorted(topic_weights.items())))
+            self._excludes.append(tuple(sorted(excludes.get(key, ()))))
+            automaton.add_word(key, len(self._hits) - 1)
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def _unrelated(self, topics: Mapping[int, float]) -> int:
+        """How many of these topics remain once a parent listed with its own child counts once."""
+        parents = {self._parent_of[t] for t in topics if self._parent_of[t] is not None}
+        return sum(1 for t in topics if t not in parents)
+
+    # -- scoring -----------------------------------------------------------------------------------
+
+    def scores(self, *, title: str, paragraphs: Sequence[str]) -> dict[str, float]:
+        """Each topic's score in [0, 1] (those of at least MIN_SCORE), best first."""
+        if not isinstance(title, str) or isinstance(paragraphs, str):
+            raise TypeError("scores() takes a title string and a sequence of paragraph strings")
+        try:
+            parts = [p for p in paragraphs if p.strip()]
+        except (AttributeError, TypeError):
+            raise TypeError("paragraphs must be a sequence of strings") from None
+        lead_size = 2 if len(parts) > 1 and parts[0].count(" ") < LEAD_MIN_WORDS else 1
+        body = "\n".join(parts[lead_size:])
+        # One normalisation for the three places; the marker between them matches no term.
+        joined = f"{title} {_PLACE_MARK} {chr(10).join(parts[:lead_size])} {_PLACE_MARK} {body}"
+        if joined.count(_PLACE_MARK) != 2:  # the input held the marker itself
+            joined = _PLACE_MARK.join(piece.replace(_PLACE_MARK, " ") for piece in
+                                      (f"{title} ", f" {chr(10).join(parts[:lead_size])} ", f" {body}"))
+        text = _normalise(joined)
+        lead_start = text.index(_PLACE_MARK) + 1
+        body_start = text.index(_PLACE_MARK, lead_start) + 1
+        body_weight = BODY_WEIGHT * min(1.0, math.sqrt(BODY_REFERENCE_CHARS / max(1, len(body))))
+        hits, excludes, automaton = self._hits, self._excludes, self._automaton
+        raw: dict[int, float] = {}
+        blocked: set[int] = set()
+        for start, end, place_weight in ((0, lead_start, TITLE_WEIGHT), (lead_start, body_start, LEAD_WEIGHT),
+                                         (body_start, len(text), body_weight)):
+            counts: dict[int, int] = {}
+            for _, pattern in automaton.iter_long(text[start:end]):
+                counts[pattern] = counts.get(pattern, 0) + 1
+            for pattern, count in counts.items():
+                if excludes[pattern]:
+                    blocked.update(excludes[pattern])
+                # Repeats count less and less: 1, 1.41, 1.73 ... for 1, 2, 3 mentions.
+                amount = place_weight * math.sqrt(count) if count > 1 else place_weight
+                for position, weight in hits[pattern]:
+                    raw[position] = raw.get(position, 0.0) + weight * amount
+        return self._finish(raw, blocked)
+
+    def _finish(self, raw: dict[int, float], blocked: set[int]) -> dict[str, float]:
+        """Drop excluded topics, lift parents, bring scores into [0, 1], best first."""
+        for position in blocked:
+            raw.pop(position, None)
+        lifted = dict(raw)
+        parent_of = self._parent_of
+        for position, value in raw.items():
+            parent = parent_of[position]
+            if parent is not None and parent not in blocked:
+                lifted[parent] = lifted.get(parent, 0.0) + PARENT_LIFT * value
+        slugs, result = self._slugs, []
+        for position, value in lifted.items():
+            if value >= _MIN_RAW:
+                result.append((slugs[position], 1.0 - math.exp(-value / SCORE_SCALE)))
+        result.sort(key=_best_first)
+        return dict(result)
+
+    def pick(self, scores: Mapping[str, float], limit: int = 5) -> tuple[str, ...]:
+        """The article's topics: those scoring at least PICK_THRESHOLD and PICK_RELATIVE of the best,
+        best first, at most ``limit``."""
+        if not isinstance(limit, int) or limit < 0:
+            raise ValueError(f"limit must be a non-negative integer, got {limit!r}")
+        if not scores:
+            return ()
+        # Finer topics compete with finer topics, broad ones with broad ones: a parent lifted by all its
+        # children must not push a clearly present finer topic out.
+        best = {False: 0.0, True: 0.0}
+        for slug, score in scores.items():
+            broad = self._is_broad(slug)
+            best[broad] = max(best[broad], score)
+        ranked = sorted(scores.items(), key=_best_first)
+        return tuple(slug for slug, score in ranked
+                     if score >= max(PICK_THRESHOLD, PICK_RELATIVE * best[self._is_broad(slug)]))[:limit]
+
+    def _is_broad(self, slug: str) -> bool:
+        """A top-level or custom topic (or a slug this tagger does not know)."""
+        position = self._index.get(slug)
+        return position is None or self._parent_of[position] is None
+
+    # -- names -------------------------------------------------------------------------------------
+
+    def resolve(self, text: str) -> Topic | None:
+        """The topic ``text`` most likely names: a slug, a display name, or a term (plural or not)."""
+        if not isinstance(text, str) or not _words_of(text):
+            return None
+        topics = self.topics
+        wanted = _slugify(text)
+        for candidate in topics:
+            if wanted in (candidate.slug, _slugify(candidate.name)):
+                return candidate
+        return self._by_term(wanted) or self._by_prefix(wanted)
+
+    def _by_term(self, wanted: str) -> Topic | None:
+        forms = {wanted, wanted.removesuffix("s"), wanted.removesuffix("es")}
+        best: tuple[float, int, int, Topic] | None = None
+        for spec in self._specs:
+            for term, weight in spec.terms:
+                if _slugify(term.rstrip("*")) not in forms:
+                    continue
+                named = wanted in spec.topic.slug.split("-") or wanted in spec.topic.slug
+                # Strongest term first; then a topic whose own name holds the word; then the broader topic.
+                rank = (weight, int(named), int(spec.topic.parent is None), spec.topic)
+                if best is None or rank[:3] > best[:3]:
+                    best = rank
+        return best[3] if best else None
+
+    def _by_prefix(self, wanted: str) -> Topic | None:
+        matches = [t for t in self.topics if t.slug.startswith(wanted) or _slugify(t.name).startswith(wanted)]
+        top_level = [t for t in matches if t.parent is None]
+        if len(matches) == 1:
+            return matches[0]
+        return top_level[0] if len(top_level) == 1 else None
+
+
+@cache
+def _default_tagger() -> TopicTagger:
+    specs, ignore = _builtin()
+    return TopicTagger(specs, ignore)
