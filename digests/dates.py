@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from digests.model import ensure_utc
@@ -34,7 +34,7 @@ def parse_date(text: str) -> datetime:
         frac = (wire["frac"] or "0").ljust(6, "0")
         return datetime(
             int(wire["year"]), month, int(wire["day"]), int(wire["h"] or 0), int(wire["m"] or 0),
-            int(wire["s"] or 0), int(frac), tzinfo=timezone.utc,
+            int(wire["s"] or 0), int(frac), tzinfo=UTC,
         )
     try:
         # Python 3.11 reads most of ISO 8601, including "Z" and date-only forms.

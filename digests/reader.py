@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -382,7 +382,7 @@ def read_text_file(path: Path, *, now: datetime) -> Iterator[ReadItem]:
 
 def read_path(path: Path, *, now: datetime | None = None) -> Iterator[ReadItem]:
     """Articles from a file or a folder (recursively, in name order); problems become ReadErrors."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if child.is_file() and not child.name.startswith(".") and (
@@ -407,6 +407,6 @@ def read_path(path: Path, *, now: datetime | None = None) -> Iterator[ReadItem]:
 
 def read_paths(paths: Iterable[Path], *, now: datetime | None = None) -> Iterator[ReadItem]:
     """Articles from several files and folders, in the order given."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     for path in paths:
         yield from read_path(path, now=now)

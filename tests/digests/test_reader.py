@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from digests.reader import (
     read_paths,
 )
 
-NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 
 
 def _articles(items: list[object]) -> list[Article]:
@@ -56,7 +56,7 @@ def test_bundled_samples_read_with_their_metadata() -> None:
     assert len(articles) >= 4
     first = articles[0]
     assert first.dateline == "SEOUL"
-    assert first.published_at == datetime(2026, 11, 20, 6, 30, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
     assert first.byline == "Mina Park"
     assert not first.paragraphs[0].startswith("SEOUL")
 
@@ -71,10 +71,10 @@ def test_jsonl_records_with_body_or_text_and_wire_dates(tmp_path: Path) -> None:
     ]
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     articles = _articles(list(read_path(path, now=NOW)))
-    assert [a.id for a in articles][0] == "r-1"
     first = articles[0]
+    assert first.id == "r-1"
     assert first.dateline == "TOKYO, Feb 26"
-    assert first.published_at == datetime(1987, 2, 26, 15, 1, 1, 790000, tzinfo=timezone.utc)
+    assert first.published_at == datetime(1987, 2, 26, 15, 1, 1, 790000, tzinfo=UTC)
     assert first.paragraphs == ("The Bank of Japan cut its discount rate to 2.5 pct, officials said.",
                                 "It was the fifth cut.")
     assert articles[1].id == article_id("https://example.com/a", "", "")

@@ -1,0 +1,72 @@
+"""One polling round of the registered feeds: claim due feeds, fetch them, record health.
+
+With several processes on one PostgreSQL each claims a disjoint set of feeds (row leases), so each feed
+is fetched once per round. One failing feed only backs itself off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.store.feeds import FeedRegistry, FeedState
+from digests.ingest.pipeline import Ingester, SourceOutcome
+
+LEASE = timedelta(minutes=10)
+ROUND_LIMIT = 2000  # feeds one process takes per round
+
+
+def process_owner() -> str:
+    """A lease owner name unique to this process: host and pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True, slots=True)
+class RoundResult:
+    claimed: int
+    outcomes: tuple[SourceOutcome, ...]
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for o in self.outcomes if not o.ok)
+
+    @property
+    def not_modified(self) -> int:
+        return sum(1 for o in self.outcomes if o.not_modified)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new for o in self.outcomes)
+
+
+async def poll_round(
+    registry: FeedRegistry,
+    ingester: Ingester,
+    *,
+    owner: str,
+    now: datetime,
+    interval: timedelta,
+    max_failures: int,
+    limit: int = ROUND_LIMIT,
+) -> RoundResult:
+    """Fetch every due feed this process could claim; record each one's success or failure."""
+    claimed = await registry.claim_due_feeds(owner, now, limit=limit, lease=LEASE)
+
+    async def one(feed: FeedState) -> SourceOutcome:
+        try:
+            outcome = await ingester.ingest_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        except Exception as exc:  # a bug in one feed's path is recorded on that feed, never stops the round
+            outcome = SourceOutcome(feed.url, "feed", ok=False, reason=f"internal error: {type(exc).__name__}")
+        if outcome.ok:
+            await registry.record_success(feed.url, owner, etag=outcome.etag, last_modified=outcome.last_modified,
+                                          now=now, next_attempt_at=now + interval)
+        else:
+            await registry.record_failure(feed.url, owner, error=outcome.reason or "unknown error", now=now,
+                                          max_failures=max_failures)
+        return outcome
+
+    outcomes = await asyncio.gather(*(one(feed) for feed in claimed))
+    return RoundResult(len(claimed), tuple(outcomes))
