@@ -62,7 +62,8 @@ class _TomlSource(PydanticBaseSettingsSource):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWSBOT_", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix="NEWSBOT_", extra="ignore", populate_by_name=True,
+                                      env_ignore_empty=True)  # a blank line in .env means "default"
 
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: SecretStr | None = None

@@ -96,6 +96,11 @@ class ConfigStore:
         return await self._update(channel, {"paused": paused, "paused_reason": reason if paused else None,
                                             "updated_at": now})
 
+    async def set_post_when_empty(self, channel: ChannelRef, post: bool, *, actor: str,
+                                  now: datetime) -> Subscription:
+        """Whether an empty digest posts a one-line "nothing new" (True) or nothing; ``NoSubscription``."""
+        return await self._update(channel, {"post_when_empty": post, "updated_by": actor, "updated_at": now})
+
     async def delete_subscription(self, channel: ChannelRef) -> bool:
         """Remove the channel's subscription with its excluded sources; False when there was none."""
         async with write_transaction(self._engine) as conn:

@@ -116,6 +116,16 @@ async def test_pause_and_resume(store: Store) -> None:
     assert [s.id for s in await store.config.list_subscriptions(active_only=True)] == [resumed.id]
 
 
+async def test_an_empty_digest_can_be_set_to_post_nothing(store: Store) -> None:
+    with pytest.raises(NoSubscription):
+        await store.config.set_post_when_empty(NEWS, False, actor="a", now=T0)
+    await store.config.save_query(NEWS, KOREA, items=5, mode=DigestMode.FULL, actor="a", now=T0)
+    quiet = await store.config.set_post_when_empty(NEWS, False, actor="b", now=T0 + timedelta(minutes=1))
+    assert (quiet.post_when_empty, quiet.updated_at) == (False, T0 + timedelta(minutes=1))
+    again = await store.config.save_query(NEWS, KOREA, items=5, mode=DigestMode.FULL, actor="a", now=T0)
+    assert again.post_when_empty is False  # a new query keeps the setting
+
+
 async def test_active_means_scheduled_and_not_paused(store: Store) -> None:
     channels = [ChannelRef("discord", "G1", f"c{i}") for i in range(4)]
     for channel in channels:
