@@ -127,3 +127,8 @@ class DeliveryLookup(Protocol):
     """
 
     async def find_delivery(self, channel: ChannelRef, delivery_key: str) -> PostReceipt | None: ...
+
+
+class AdapterError(RuntimeError):
+    """An adapter cannot start: bad settings, refused credentials. The message is safe to print
+    (never a token) and says what to fix; ``newsbot run`` prints it and exits 2."""

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     discord_shard_ids: str | None = Field(default=None, validation_alias="DISCORD_SHARD_IDS")  # "0,1"
     discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    discord_digest_layout: Literal["embeds", "compact"] = Field(default="embeds",
+                                                               validation_alias="DISCORD_DIGEST_LAYOUT")
+    discord_digest_threads: bool = Field(default=False, validation_alias="DISCORD_DIGEST_THREADS")
 
     @property
     def slack_configured(self) -> bool:

@@ -27,5 +27,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     configure_logging(settings.log_format)
     from bot.app import run_bot
+    from bot.chat import AdapterError
 
-    return asyncio.run(run_bot(settings, console=args.console, stdin=sys.stdin, stdout=sys.stdout))
+    try:
+        return asyncio.run(run_bot(settings, console=args.console, stdin=sys.stdin, stdout=sys.stdout))
+    except AdapterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
