@@ -36,6 +36,7 @@ from bot.store.filters import (
     normalise_country,
     normalise_domain,
     not_excluded,
+    one_of,
     story_rows,
     url_host,
     utc_day,
@@ -252,7 +253,7 @@ async def _similar_cluster(conn: AsyncConnection, published_at: datetime, signat
     if not keys:
         return None
     sharing = (select(article_bands.c.article_seq).where(
-        article_bands.c.band_key.in_(sorted(set(keys))),
+        one_of(article_bands.c.band_key, sorted(set(keys)), conn.dialect.name),
         article_bands.c.published_at >= published_at - NEAR_DUPLICATE_WINDOW,
         article_bands.c.published_at <= published_at + NEAR_DUPLICATE_WINDOW,
     ).distinct().limit(MAX_CANDIDATES))
@@ -320,7 +321,7 @@ _MEMBER_COLUMNS = (
 
 async def _load_stories(conn: AsyncConnection, cluster_ids: list[str],
                         exclude_domains: frozenset[str]) -> list[Story]:
-    query = select(*_MEMBER_COLUMNS).where(articles.c.cluster_id.in_(cluster_ids))
+    query = select(*_MEMBER_COLUMNS).where(one_of(articles.c.cluster_id, cluster_ids, conn.dialect.name))
     domains = sorted({d for d in (normalise_domain(x) for x in exclude_domains) if d})
     if domains:
         query = query.where(not_excluded(domains))
@@ -345,7 +346,8 @@ async def _side_rows(conn: AsyncConnection, table: Any, key: str, weight: str,
     if not seqs:
         return found
     query = (select(table.c.article_seq, table.c[key], table.c[weight], table.c.about)
-             .where(table.c.article_seq.in_(seqs)).order_by(table.c.article_seq, table.c.position))
+             .where(one_of(table.c.article_seq, seqs, conn.dialect.name))
+             .order_by(table.c.article_seq, table.c.position))
     for row in await conn.execute(query):
         found[row[0]].append((row[1], float(row[2]), bool(row[3])))
     return found

@@ -9,11 +9,13 @@ host is one of the domains or a subdomain of one, and ``published_at`` falls in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
     Date,
@@ -21,16 +23,20 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    Text,
     and_,
+    any_,
     cast,
     false,
     func,
+    literal,
     not_,
     or_,
     select,
     text,
     true,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import literal_column
 
 from bot.store.schema import (
@@ -86,7 +92,7 @@ def article_conditions(search: StorySearch, dialect: str) -> list[ColumnElement[
     # One semi-join per tag group: each is an index range scan on (tag, about, published_at), which
     # stays small however large the archive grows.
     for table, group in _tag_groups(search):
-        conditions.append(articles.c.seq.in_(_tagged(table, group, search)))
+        conditions.append(articles.c.seq.in_(_tagged(table, group, search, dialect)))
     if search.text.strip():
         conditions.append(_text_condition(search.text, dialect))
     domains = _domains(search)
@@ -107,13 +113,13 @@ def story_rows(search: StorySearch, dialect: str) -> tuple[Table, ColumnElement[
         return articles, all_of(article_conditions(search, dialect))
     (driver, first), rest = groups[0], groups[1:]
     conditions: list[ColumnElement[bool]] = [
-        driver.c[_TAG_COLUMN[driver.name]].in_(first),
+        one_of(driver.c[_TAG_COLUMN[driver.name]], first, dialect),
         driver.c.about == true(),
         driver.c.published_at >= search.since,
         driver.c.published_at < search.until,
     ]
     for table, group in rest:
-        conditions.append(driver.c.article_seq.in_(_tagged(table, group, search)))
+        conditions.append(driver.c.article_seq.in_(_tagged(table, group, search, dialect)))
     return driver, and_(*conditions)
 
 
@@ -135,13 +141,22 @@ def _tag_groups(search: StorySearch) -> list[tuple[Table, list[str]]]:
     return groups
 
 
-def _tagged(table: Table, tags: list[str], search: StorySearch) -> Select[int]:
+def _tagged(table: Table, tags: list[str], search: StorySearch, dialect: str) -> Select[int]:
     return select(table.c.article_seq).where(
-        table.c[_TAG_COLUMN[table.name]].in_(tags),
+        one_of(table.c[_TAG_COLUMN[table.name]], tags, dialect),
         table.c.about == true(),
         table.c.published_at >= search.since,
         table.c.published_at < search.until,
     )
+
+
+def one_of(column: ColumnElement[Any], values: Sequence[Any], dialect: str) -> ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(:array)``: one statement text for any
+    number of values, so asyncpg's prepared-statement cache is hit instead of preparing anew."""
+    if dialect != "postgresql":
+        return column.in_(list(values))
+    element = BigInteger() if isinstance(column.type, BigInteger | Integer) else Text()
+    return column == any_(literal(list(values), ARRAY(element)))
 
 
 def _domains(search: StorySearch) -> list[str]:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -64,9 +65,9 @@ articles = Table(
     "articles",
     metadata,
     Column("seq", RowId, primary_key=True, autoincrement=True),
-    Column("id", Text, nullable=False, unique=True),
+    Column("id", Text, nullable=False),
     Column("url", Text),
-    Column("url_hash", String(64), unique=True),  # sha256 of the canonical URL: indexable at any length
+    Column("url_hash", String(64)),  # sha256 of the canonical URL: indexable at any length
     Column("host", Text),  # lower-case host of the URL, for exclude_domains
     Column("title", Text, nullable=False),
     Column("text", Text, nullable=False),
@@ -85,6 +86,8 @@ articles = Table(
     Column("regions", JSON, nullable=False),
     Column("analysis_language", Text, nullable=False),
     Column("signature", LargeBinary),
+    UniqueConstraint("id", name="uq_articles_id"),
+    UniqueConstraint("url_hash", name="uq_articles_url_hash"),
     Index("ix_articles_published_at", "published_at"),
     Index("ix_articles_cluster", "cluster_id", "published_at"),
 )
@@ -129,7 +132,7 @@ feeds = Table(
     "feeds",
     metadata,
     Column("id", RowId, primary_key=True, autoincrement=True),
-    Column("url", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False),
     Column("title", Text),
     Column("publisher", Text),
     Column("country", Text),
@@ -144,6 +147,7 @@ feeds = Table(
     Column("disabled", Boolean, nullable=False, default=False),
     Column("lease_owner", Text),
     Column("lease_until", UTCDateTime),
+    UniqueConstraint("url", name="uq_feeds_url"),
 )
 
 # SQLite only: the FTS5 index over articles (external content, kept in sync by triggers in 0001).

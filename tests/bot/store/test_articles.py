@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ import pytest
 
 from bot.store import Store
 from digests.archive import Archive, StorySearch
+from digests.signature import signature as minhash
 from tests.bot.store.builders import T0, make, signature, window
 
 
@@ -235,3 +237,29 @@ async def test_bad_input_is_refused_with_a_clear_error(store: Store) -> None:
     assert (await store.articles.add(nul_article, nul_analysis)).status == "duplicate"
     [story] = await store.articles.stories(search(text="feeds"))
     assert (story.article.title, story.sources[0].name) == ("Nullbyte", "AB")
+
+
+async def test_concurrent_adds_all_land(store: Store) -> None:
+    pairs = [make(f"c{i}", when=T0 + timedelta(minutes=i), sig=signature(100 + i)) for i in range(12)]
+    results = await asyncio.gather(*(store.articles.add(article, analysis) for article, analysis in pairs))
+    assert sorted(r.status for r in results) == ["new"] * 12
+    assert (await store.articles.count(search()))[0] == 12
+
+
+async def test_real_signatures_cluster_edited_copies_and_keep_other_stories_apart(store: Store) -> None:
+    wire = ("Heavy rains flooded the river valleys of western Kenya on Tuesday, forcing thousands of families "
+            "from their homes as the Nzoia burst its banks near Budalangi. The Kenya Red Cross said rescue "
+            "boats had reached three villages and that schools would shelter those displaced until the water "
+            "receded. Forecasters expect more storms over the weekend across the Lake Victoria basin.")
+    edited = wire.replace("on Tuesday", "on Tuesday night").replace("thousands of", "several thousand")
+    other = ("The central bank of Brazil held its benchmark rate steady on Wednesday, saying inflation had "
+             "eased for a third month while the labour market stayed tight. Economists polled last week "
+             "had expected the pause; markets now price a first cut before the end of the year.")
+    statuses = []
+    for article_id, text, hours in (("wire", wire, 0), ("copy", edited, 2), ("bank", other, 3)):
+        article, analysis = make(article_id, when=T0 + timedelta(hours=hours), text=text, title="Floods")
+        analysis = replace(analysis, signature=minhash(article.title, article.text))
+        statuses.append((await store.articles.add(article, analysis)).status)
+    assert statuses == ["new", "near-duplicate", "new"]
+    stories = await store.articles.stories(search())
+    assert [(s.cluster_id, len(s.sources)) for s in stories] == [("bank", 1), ("wire", 2)]
