@@ -75,6 +75,11 @@ class Archive(Protocol):
         """Store an article once (by id / canonical URL), joining the cluster of a near-duplicate."""
         ...
 
+    async def add_many(self, items: Sequence[tuple[Article, Analysis]], *,
+                       feed_url: str | None = None) -> Sequence[AddResult]:
+        """``add`` for a batch, in one transaction where the storage allows; results in order."""
+        ...
+
     async def stories(self, search: StorySearch) -> Sequence[Story]:
         """Newest-first stories matching the search: one per cluster, with all its sources."""
         ...

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from digests.analyse import Analyser
-from digests.archive import Archive
+from digests.archive import AddResult, Archive
 from digests.ingest.convert import feed_item_to_article
 from digests.ingest.errors import FeedError, FeedTooLargeError, FetchError
 from digests.ingest.feeds import parse_feed
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".html", ".htm"}
 TEASER_WORDS = 80  # an item shorter than this is a teaser: its page is fetched when pages are enabled
 MAX_FEED_FILE_BYTES = 20_000_000
-ANALYSIS_BATCH = 64  # articles analysed per thread hop, so the event loop stays responsive
+ANALYSIS_BATCH = 256  # articles per thread hop: the analyser's batch size, short enough to keep the loop responsive
 
 
 @dataclass(slots=True)
@@ -123,19 +123,15 @@ class Ingester:
         for start in range(0, len(articles), ANALYSIS_BATCH):
             batch = articles[start:start + ANALYSIS_BATCH]
             analysed = await asyncio.to_thread(self._analyse_batch, batch)
+            ready: list[tuple[Article, Analysis]] = []
             for article, analysis_or_error in zip(batch, analysed, strict=True):
                 outcome.items += 1
                 if isinstance(analysis_or_error, str):
                     outcome.failed += 1
                     outcome.errors.append(f"{article.id}: {analysis_or_error}")
-                    continue
-                try:
-                    result = await self.archive.add(article, analysis_or_error, feed_url=feed_url)
-                except Exception as exc:  # one article that cannot be stored does not stop the others
-                    log.exception("storing %s failed", article.id)
-                    outcome.failed += 1
-                    outcome.errors.append(f"{article.id}: could not be stored ({type(exc).__name__})")
-                    continue
+                else:
+                    ready.append((article, analysis_or_error))
+            for result in await self._add_all(ready, outcome, feed_url):
                 if result.status == "new":
                     outcome.new += 1
                 elif result.status == "near-duplicate":
@@ -143,7 +139,30 @@ class Ingester:
                 else:
                     outcome.duplicates += 1
 
+    async def _add_all(self, ready: list[tuple[Article, Analysis]], outcome: SourceOutcome,
+                       feed_url: str | None) -> list[AddResult]:
+        """One transaction for the batch; if that fails, one by one so a bad article is named and skipped."""
+        if not ready:
+            return []
+        try:
+            return list(await self.archive.add_many(ready, feed_url=feed_url))
+        except Exception:
+            log.warning("storing a batch of %d failed; storing them one by one", len(ready), exc_info=True)
+        results: list[AddResult] = []
+        for article, analysis in ready:
+            try:
+                results.append(await self.archive.add(article, analysis, feed_url=feed_url))
+            except Exception as exc:  # one article that cannot be stored does not stop the others
+                log.exception("storing %s failed", article.id)
+                outcome.failed += 1
+                outcome.errors.append(f"{article.id}: could not be stored ({type(exc).__name__})")
+        return results
+
     def _analyse_batch(self, batch: Sequence[Article]) -> list[Analysis | str]:
+        try:
+            return list(self.analyser.analyse_many(batch))
+        except Exception:  # noqa: S110 - one article broke the batch: redo it one by one to name it
+            pass
         results: list[Analysis | str] = []
         for article in batch:
             try:
