@@ -22,6 +22,11 @@ def chart_alt_text(report: PairReport) -> str:
             f"with the mean tone of each day as a line.")
 
 
+def label_positions(days: int, step: int = 7) -> list[int]:
+    """Every ``step``-th day counted back from the newest, so today is labelled and no two labels touch."""
+    return list(range(days - 1, -1, -step))[::-1]
+
+
 def render_pair_chart(report: PairReport, path: Path) -> Path:
     """Write the chart as a PNG at ``path`` (parents created) and return the path."""
     end = report.until.date()
@@ -33,7 +38,7 @@ def render_pair_chart(report: PairReport, path: Path) -> Path:
     try:
         positions = list(range(len(days)))  # day offsets: typed, and one bar per day
         bars.bar(positions, counts, color="#4c78a8", width=0.8, label="stories")
-        ticks = positions[::7] if positions[-1] in positions[::7] else [*positions[::7], positions[-1]]
+        ticks = label_positions(len(positions))
         bars.set_xticks(ticks, [f"{days[i]:%d %b}" for i in ticks])
         bars.set_ylabel("stories / day")
         bars.set_ylim(0, max(1, *counts) * 1.15)

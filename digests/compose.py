@@ -94,9 +94,11 @@ async def candidates(archive: Archive, query: Query, since: datetime, until: dat
 
 def with_custom_topics(stories: list[Story], query: Query, custom: Sequence[CustomTopic]) -> list[Story]:
     """Keep the stories that match the query's custom topics (scored now, on title and text), tagged."""
-    wanted = {t.slug for t in custom} & set(query.topics)
-    if not wanted:
+    asked = set(query.topics) - builtin_topics(query.topics)
+    if not asked:
         return stories
+    # A custom topic with no definition (e.g. removed since the subscription was made) matches nothing.
+    wanted = {t.slug for t in custom} & asked
     tagger = TopicTagger.default().with_custom([t for t in custom if t.slug in wanted])
     kept: list[Story] = []
     for story in stories:

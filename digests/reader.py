@@ -325,7 +325,7 @@ def read_jsonl(path: Path, *, now: datetime) -> Iterator[ReadItem]:
                 yield ReadError(source, number, "not UTF-8 text; save the file as UTF-8")
                 continue
             except json.JSONDecodeError as exc:
-                yield ReadError(source, number, f"invalid JSON ({exc.msg} at column {exc.colno})")
+                yield ReadError(source, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
                 continue
             if not isinstance(record, dict):
                 yield ReadError(source, number, "a JSON object per line is expected, found "

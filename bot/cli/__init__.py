@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import analyze, bench, digest, feeds, ingest, migrate, pair, run
+from bot.store import DatabaseUrlError, StoreError
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -38,6 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except DatabaseUrlError as exc:  # --db or NEWSBOT_DATABASE_URL names no database we can use
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:  # unreachable, or a schema to migrate: the message says what to do
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
     return code
 
 
