@@ -20,4 +20,4 @@ USER newsbot
 ENV NEWSBOT_DATA_DIR=/data
 VOLUME ["/data"]
 ENTRYPOINT ["newsbot"]
-CMD ["analyze"]
+CMD ["run"]

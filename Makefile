@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/newsbot analyze
+	$(BIN)/newsbot run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -124,7 +124,14 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'NEWSBOT_' + str(e['loc'][0]).upper() if e['loc'] else 'setting'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{_variable(e['loc'])}: {e['msg']}" for e in exc.errors())
         raise SettingsError(problems) from None
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    """The environment variable of an error's location: PORT and the platform variables have no prefix."""
+    if not loc:
+        return "setting"
+    name = str(loc[0])
+    aliases = {field.validation_alias for field in Settings.model_fields.values()}
+    return name if name in aliases else f"NEWSBOT_{name.upper()}"

@@ -7,7 +7,9 @@ commands line by line with no prompt, prints each reply, and returns at the end 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
@@ -84,18 +86,47 @@ class ConsoleAdapter:
         return True
 
     async def read_loop(self) -> None:
-        loop = asyncio.get_running_loop()
         try:
             while True:
                 if self.interactive:
                     await self.write_prompt()
-                line = await loop.run_in_executor(None, self.stdin.readline)
+                line = await self.read_line()
                 if not line:
                     break
                 if not await self.handle_line(line):
                     break
         finally:
             self.finished.set()
+
+    async def read_line(self) -> str:
+        """The next line of input ("" at its end), read in a daemon thread.
+
+        Not the loop's default executor: ``asyncio.run`` joins its threads on exit, so a stop signal
+        would wait for a terminal user to press Enter; a daemon thread is left behind instead.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str] = loop.create_future()
+
+        def deliver(line: str | None, error: BaseException | None) -> None:
+            if future.done():  # cancelled: the adapter stopped while the line was being typed
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(line or "")
+
+        def read() -> None:
+            line: str | None = None
+            error: BaseException | None = None
+            try:
+                line = self.stdin.readline()
+            except BaseException as exc:  # handed to the loop, which raises it in read_loop
+                error = exc
+            with contextlib.suppress(RuntimeError):  # the loop closed while this thread was waiting
+                loop.call_soon_threadsafe(deliver, line, error)
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return await future
 
     async def write_prompt(self) -> None:
         async with self._lock:

@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             stdout.print(f"{outcome.source}: {outcome.summary()}", markup=False)
         for line in outcome.errors:
-            problem(f"error: {outcome.source}: {line}")
+            # read errors already name their file and line
+            problem(f"error: {line}" if line.startswith(outcome.source) else f"error: {outcome.source}: {line}")
         if not outcome.ok:
             problem(f"error: {outcome.source}: {outcome.reason}")
     return 0 if all(o.ok and not o.failed for o in outcomes) else 1

@@ -45,7 +45,7 @@ def test_a_bad_line_in_records_is_named_and_the_rest_stored(newsbot: Newsbot, tm
     assert ran.code == 1
     [outcome] = ran.json_lines()
     assert (outcome["ok"], outcome["new"], outcome["failed"]) == (True, 1, 1)
-    assert any(line.startswith(f"error: {records}: {records}:2: invalid JSON") for line in ran.err.splitlines())
+    assert any(line.startswith(f"error: {records}:2: invalid JSON") for line in ran.err.splitlines())
 
 
 def test_a_private_address_is_refused_without_the_setting(newsbot: Newsbot) -> None:
