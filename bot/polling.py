@@ -7,6 +7,7 @@ is fetched once per round. One failing feed only backs itself off.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -15,8 +16,11 @@ from datetime import datetime, timedelta
 from bot.store.feeds import FeedRegistry, FeedState
 from digests.ingest.pipeline import Ingester, SourceOutcome
 
+log = logging.getLogger(__name__)
+
 LEASE = timedelta(minutes=10)
 ROUND_LIMIT = 2000  # feeds one process takes per round
+FEEDS_AT_ONCE = 32  # feeds fetched and stored concurrently: the fetcher's own limit, and few writers queueing
 
 
 def process_owner() -> str:
@@ -54,19 +58,26 @@ async def poll_round(
 ) -> RoundResult:
     """Fetch every due feed this process could claim; record each one's success or failure."""
     claimed = await registry.claim_due_feeds(owner, now, limit=limit, lease=LEASE)
+    slots = asyncio.Semaphore(FEEDS_AT_ONCE)
 
     async def one(feed: FeedState) -> SourceOutcome:
-        try:
-            outcome = await ingester.ingest_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-        except Exception as exc:  # a bug in one feed's path is recorded on that feed, never stops the round
-            outcome = SourceOutcome(feed.url, "feed", ok=False, reason=f"internal error: {type(exc).__name__}")
-        if outcome.ok:
-            await registry.record_success(feed.url, owner, etag=outcome.etag, last_modified=outcome.last_modified,
-                                          now=now, next_attempt_at=now + interval)
-        else:
-            await registry.record_failure(feed.url, owner, error=outcome.reason or "unknown error", now=now,
-                                          max_failures=max_failures)
-        return outcome
+        async with slots:
+            try:
+                outcome = await ingester.ingest_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            except Exception as exc:  # a bug in one feed's path is recorded on that feed, never stops the round
+                log.exception("ingesting %s failed", feed.url)
+                outcome = SourceOutcome(feed.url, "feed", ok=False, reason=f"internal error: {type(exc).__name__}")
+            try:
+                if outcome.ok:
+                    await registry.record_success(feed.url, owner, etag=outcome.etag,
+                                                  last_modified=outcome.last_modified, now=now,
+                                                  next_attempt_at=now + interval)
+                else:
+                    await registry.record_failure(feed.url, owner, error=outcome.reason or "unknown error",
+                                                  now=now, max_failures=max_failures)
+            except Exception:  # the lease runs out and the feed is retried next round; the others go on
+                log.exception("recording the state of %s failed", feed.url)
+            return outcome
 
     outcomes = await asyncio.gather(*(one(feed) for feed in claimed))
     return RoundResult(len(claimed), tuple(outcomes))
