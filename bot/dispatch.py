@@ -43,6 +43,7 @@ from bot.commands.results import (
     TopicsCommand,
     UnsubscribeCommand,
 )
+from bot.metrics import COMMAND_SECONDS
 from bot.store.config import NoSubscription
 from bot.store.feeds import FeedUrlError
 from bot.store.store import Store
@@ -123,7 +124,8 @@ class Dispatcher:
         started = time.perf_counter()
         path = request.root
         try:
-            wait = self.rate_limiter.allow(request.actor.key)
+            # The console is the operator's own terminal (and scripts pipe into it): no rate limit there.
+            wait = None if request.channel.platform == "console" else self.rate_limiter.allow(request.actor.key)
             if wait is not None:
                 raise UserError(f"You have sent more than {RATE_LIMIT} commands in a minute.",
                                 f"Please wait {max(1, round(wait))} s and try again.")
@@ -131,21 +133,26 @@ class Dispatcher:
             command = parse_command(request.root, request.text, custom_topics=[t.slug for t in custom])
             path = command.path
             if command.admin_only and not self.is_admin(request):
-                raise UserError(f"`/{command.path}` changes this channel's settings, so it needs admin rights.",
+                raise UserError(f"`/{command.path}` is an admin command (it sets up this channel's digest), "
+                                "so it needs admin rights.",
                                 "Ask a workspace or server admin to run it.")
             reply = await self.run(command, request, custom)
-            self.last_outcome = Outcome(path, True, time.perf_counter() - started)
+            self._record(Outcome(path, True, time.perf_counter() - started))
             return reply
         except UserError as error:
-            self.last_outcome = Outcome(path, False, time.perf_counter() - started)
+            self._record(Outcome(path, False, time.perf_counter() - started))
             return Reply("error", error.text)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("command failed (error id %s): root=%s channel=%s user=%s", error_id, request.root,
                           request.channel.key, request.actor.key)
-            self.last_outcome = Outcome(path, False, time.perf_counter() - started)
+            self._record(Outcome(path, False, time.perf_counter() - started))
             return Reply("error", f"Sorry, something went wrong on our side (error id {error_id}). "
                                   "Please try again later, and quote the id if you report it.")
+
+    def _record(self, outcome: Outcome) -> None:
+        self.last_outcome = outcome
+        COMMAND_SECONDS.labels(outcome.path, "ok" if outcome.ok else "refused").observe(outcome.seconds)
 
     def is_admin(self, request: CommandRequest) -> bool:
         return request.actor.is_admin or request.actor.key in self.admins

@@ -5,7 +5,7 @@ Counters count what this process did; Prometheus sums them over replicas.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, Histogram
 
 DIGESTS_POSTED = Counter(
     "newsbot_digests_posted",
@@ -30,4 +30,21 @@ DELIVERIES = Gauge(
     "newsbot_deliveries",
     "Digests in the delivery ledger by status (all replicas), as last read by this process.",
     ["status"],
+)
+
+COMMAND_SECONDS = Histogram(
+    "newsbot_command_seconds",
+    "Time from a slash command reaching the dispatcher to its reply.",
+    ["command", "outcome"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+FEEDS = Gauge(
+    "newsbot_feeds",
+    "Registered feeds by state after this process's last polling round.",
+    ["state"],
+)
+FEED_FETCHES = Counter(
+    "newsbot_feed_fetches_total",
+    "Feed fetches by result: new or unchanged content, or failure.",
+    ["result"],
 )

@@ -7,12 +7,15 @@ is fetched once per round. One failing feed only backs itself off.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.metrics import FEED_FETCHES, FEEDS
 from bot.store.feeds import FeedRegistry, FeedState
 from digests.ingest.pipeline import Ingester, SourceOutcome
 
@@ -80,4 +83,11 @@ async def poll_round(
             return outcome
 
     outcomes = await asyncio.gather(*(one(feed) for feed in claimed))
+    for outcome in outcomes:
+        FEED_FETCHES.labels("failed" if not outcome.ok else "unchanged" if outcome.not_modified else "new").inc()
+    with contextlib.suppress(Exception):  # metrics never fail a round
+        states = await registry.list_feeds()
+        counts = Counter("disabled" if f.disabled else "failing" if f.consecutive_failures else "ok" for f in states)
+        for state in ("ok", "failing", "disabled"):
+            FEEDS.labels(state).set(counts.get(state, 0))
     return RoundResult(len(claimed), tuple(outcomes))
