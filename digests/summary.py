@@ -112,7 +112,8 @@ def _central(candidates: Sequence[_Sentence], title_terms: frozenset[str], n: in
     ]
     # Visit sentences best-first: a penalty only lowers a score, so the scan stops at the first base
     # score that cannot beat the best value found, and most overlaps are never computed.
-    order = sorted(range(len(base)), key=lambda index: (-base[index], index))
+    # A reversed sort keeps equal scores in article order (sorting is stable both ways).
+    order = sorted(range(len(base)), key=base.__getitem__, reverse=True)
     chosen: list[int] = []
     while len(chosen) < n:
         best_index, best_value = -1, float("-inf")

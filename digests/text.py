@@ -115,8 +115,8 @@ def sentences(text: str) -> list[str]:
     for unit in _units(text) if "\n" in text else (text,):
         if "  " in unit or "\t" in unit or "\n" in unit:
             unit = " ".join(unit.split())  # once per unit, so each piece only needs a strip
-        pieces = [piece.strip() for piece in segment("en", unit)]
-        result.extend(_repair([piece for piece in pieces if piece]))
+        pieces = [piece for piece in map(str.strip, segment("en", unit)) if piece]
+        result.extend(_repair(pieces) if len(pieces) > 1 else pieces)  # one piece has nothing to repair
     return result
 
 
@@ -311,7 +311,7 @@ def is_byline(line: str) -> bool:
         return False
     if _BYLINE.match(stripped):
         return True
-    tokens = stripped.split()
+    tokens = stripped.split(maxsplit=4)  # a fifth element means too many words: no need to split them all
     if not 2 <= len(tokens) <= 4:
         return False
     names = [t for t in tokens if t.lower() not in _NAME_PARTICLES]
@@ -347,7 +347,7 @@ def is_junk(sentence: str) -> bool:
     return (
         lowered.rstrip(".!:") in _JUNK_WHOLE
         or lowered.startswith(_JUNK_STARTS)
-        or any(phrase in lowered for phrase in _JUNK_PHRASES)
+        or any(map(lowered.__contains__, _JUNK_PHRASES))  # map runs the tests in C, no generator
     )
 
 
@@ -411,10 +411,12 @@ def quotable(sentence: str) -> tuple[str, frozenset[str]] | None:
     bare = _bare_words(sentence)
     text = sentence.strip()
     if not _SUSPECT_WORDS.isdisjoint(bare):
-        text = strip_junk_prefix(text)
-        if is_junk(text) or is_byline(text) or is_signoff(text):
+        cut = strip_junk_prefix(text)
+        if is_junk(cut) or is_byline(cut) or is_signoff(cut):
             return None
-        bare = _bare_words(text)
+        text = cut
+        if cut != sentence:  # the words of an unchanged sentence are already known
+            bare = _bare_words(cut)
     elif len(bare) <= _BARE_NAME_WORDS and is_byline(text):
         return None
     if (":" in text or "(" in text) and is_caption_run(text):

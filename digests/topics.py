@@ -289,6 +289,7 @@ class TopicTagger:
         self._index = {slug: i for i, slug in enumerate(self._slugs)}
         self._parent_of = [self._index.get(spec.topic.parent) if spec.topic.parent else None
                            for spec in self._specs]
+        self._broad = {slug: parent is None for slug, parent in zip(self._slugs, self._parent_of, strict=True)}
         self._build_automaton()
 
     @classmethod
@@ -417,18 +418,19 @@ class TopicTagger:
             return ()
         # Finer topics compete with finer topics, broad ones with broad ones: a parent lifted by all its
         # children must not push a clearly present finer topic out.
-        best = {False: 0.0, True: 0.0}
+        broad_of = self._broad
+        best_broad = best_fine = 0.0
         for slug, score in scores.items():
-            broad = self._is_broad(slug)
-            best[broad] = max(best[broad], score)
-        ranked = sorted(scores.items(), key=_best_first)
+            if broad_of.get(slug, True):
+                best_broad = max(best_broad, score)
+            else:
+                best_fine = max(best_fine, score)
+        # Nothing below PICK_THRESHOLD is picked: a cheap test spares most scores the rest.
+        floor_broad = max(PICK_THRESHOLD, PICK_RELATIVE * best_broad)
+        floor_fine = max(PICK_THRESHOLD, PICK_RELATIVE * best_fine)
+        ranked = sorted(((slug, score) for slug, score in scores.items() if score >= PICK_THRESHOLD), key=_best_first)
         return tuple(slug for slug, score in ranked
-                     if score >= max(PICK_THRESHOLD, PICK_RELATIVE * best[self._is_broad(slug)]))[:limit]
-
-    def _is_broad(self, slug: str) -> bool:
-        """A top-level or custom topic (or a slug this tagger does not know)."""
-        position = self._index.get(slug)
-        return position is None or self._parent_of[position] is None
+                     if score >= (floor_broad if broad_of.get(slug, True) else floor_fine))[:limit]
 
     # -- names -------------------------------------------------------------------------------------
 
