@@ -114,7 +114,9 @@ async def build_bot(settings: Settings, *, console: bool, stdin: TextIO | None =
 async def run_bot(settings: Settings, *, console: bool, stdin: TextIO | None = None,
                   stdout: TextIO | None = None) -> int:
     """Run until SIGINT/SIGTERM, or, for the console reading a pipe, until the end of its input."""
-    one_shot = console and stdin is not None and not stdin.isatty()
+    # The console runs when asked for, or when no platform is configured.
+    uses_console = console or not (settings.slack_configured or settings.discord_configured)
+    one_shot = uses_console and stdin is not None and not stdin.isatty()
     # Reading a pipe is a one-shot session: no HTTP server and no feed polling, just the commands.
     bot = await build_bot(settings, console=console, stdin=stdin, stdout=stdout, http=not one_shot,
                           poll=not one_shot)
