@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from digests.countries import split_dateline
 from digests.dates import DateFormatError, parse_date
 from digests.ingest.urls import canonical_url
 from digests.model import Article
@@ -71,10 +72,6 @@ _SIGN_OFF = re.compile(
     r"\s*(?:[-–—]+\s*(?:Agencies|AFP|AP|Reuters|Xinhua|Yonhap|Kyodo|PTI|IANS|ANI|dpa|Bloomberg|UPI|[A-Z]{2,6})"
     r"|\((?:Reuters|AFP|AP|Agencies)\)|\bReuter)\s*(?:&#3;)?\s*$"
 )
-_DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([A-Za-z .]{2,30}\))?)\s*[-–—]{1,2}\s+(?=\S)"
-)
 _BYLINE_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|al-\w+|el-\w+|de|da|van|von|der|bin|ibn|and|&)$")
 _END_PUNCT = ".!?\"'”’:;)…"
 
@@ -96,14 +93,6 @@ def paragraphs_of(text: str) -> list[str]:
 def strip_sign_off(paragraph: str) -> str:
     """Drop a trailing agency sign-off, keeping the sentence it ends."""
     return _SIGN_OFF.sub("", paragraph).rstrip()
-
-
-def split_dateline(paragraph: str) -> tuple[str | None, str]:
-    """("SEOUL, Feb 26", "rest of the lead") when the lead opens with a wire dateline."""
-    match = _DATELINE.match(paragraph)
-    if not match:
-        return None, paragraph
-    return match["dateline"].strip(), paragraph[match.end():]
 
 
 def _word_count(text: str) -> int:
