@@ -66,7 +66,8 @@ async def poll_round(
     async def one(feed: FeedState) -> SourceOutcome:
         async with slots:
             try:
-                outcome = await ingester.ingest_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+                outcome = await ingester.ingest_url(feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                                                    publisher=feed.publisher)
             except Exception as exc:  # a bug in one feed's path is recorded on that feed, never stops the round
                 log.exception("ingesting %s failed", feed.url)
                 outcome = SourceOutcome(feed.url, "feed", ok=False, reason=f"internal error: {type(exc).__name__}")

@@ -189,7 +189,9 @@ class Ingester:
                        standfirst=article.standfirst or article.text or None,
                        language=None if language == UNDETERMINED else language)
 
-    async def store_feed(self, parsed: ParsedFeed, outcome: SourceOutcome, *, feed_url: str) -> None:
+    async def store_feed(self, parsed: ParsedFeed, outcome: SourceOutcome, *, feed_url: str,
+                         publisher: str | None = None) -> None:
+        """Store a parsed feed's items; ``publisher`` (a registered feed's name) names their source."""
         now = self.clock()
         outcome.feed_title = parsed.title or None
         outcome.warnings.extend(parsed.warnings)
@@ -197,6 +199,8 @@ class Ingester:
         for item in parsed.items:
             try:
                 article = feed_item_to_article(item, feed_url=feed_url, now=now)
+                if publisher:  # "The Economist" says more than the feed's own title ("Asia")
+                    article = replace(article, source=publisher)
             except Exception as exc:  # a malformed item is skipped and named, the feed goes on
                 outcome.failed += 1
                 outcome.errors.append(f"item {item.title[:60]!r}: {type(exc).__name__}: {exc}")
@@ -211,8 +215,8 @@ class Ingester:
             articles = [a for a, _ in pairs]
         await self.store(articles, outcome, feed_url=feed_url)
 
-    async def ingest_url(self, url: str, *, etag: str | None = None,
-                         last_modified: str | None = None) -> SourceOutcome:
+    async def ingest_url(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                         publisher: str | None = None) -> SourceOutcome:
         """Fetch a feed with conditional GET and store its items; a 304 costs no parsing."""
         outcome = SourceOutcome(url, "feed")
         if self.fetcher is None:
@@ -233,7 +237,7 @@ class Ingester:
         except FeedError as exc:
             outcome.ok, outcome.reason = False, exc.reason
             return outcome
-        await self.store_feed(parsed, outcome, feed_url=url)
+        await self.store_feed(parsed, outcome, feed_url=url, publisher=publisher)
         return outcome
 
     # -- files -----------------------------------------------------------------------------------

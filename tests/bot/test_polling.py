@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.polling import RoundResult, poll_round, process_owner
 from bot.store import Store, backoff
 from digests.analyse import Analyser
+from digests.archive import StorySearch
 from digests.ingest.fetch import Fetcher
 from digests.ingest.pipeline import Ingester
 from tests.digests.ingest.conftest import LoopbackServer
@@ -125,6 +126,18 @@ async def test_one_failing_feed_backs_off_alone(store: Store, ingester: Ingester
     assert unchanged is not None
     assert (unchanged.etag, unchanged.consecutive_failures) == ('"south.xml-v1"', 0)
     assert unchanged.last_success_at == T0 + INTERVAL + timedelta(minutes=1)
+
+
+async def test_a_registered_publisher_names_the_source(store: Store, ingester: Ingester,
+                                                       server: LoopbackServer) -> None:
+    serve_with_etag(server, "/north.xml", rss("north"))
+    await store.feeds.add_feed(server.url("/north.xml"), publisher="North Gazette", now=T0 - timedelta(hours=1))
+    result = await poll(store, ingester, T0)
+    assert result.new_articles == 1
+    # The item carries no date, so it is stored at the time of reading.
+    window = StorySearch(since=T0 - timedelta(days=30), until=datetime.now(UTC) + timedelta(days=1))
+    stories = await store.articles.stories(window)
+    assert [s.name for story in stories for s in story.sources] == ["North Gazette"]
 
 
 async def test_too_many_failures_disable_a_feed(store: Store, ingester: Ingester, feeds: tuple[str, str, str],
