@@ -19,7 +19,7 @@ import discord
 
 from adapters.discord.commands import request_text
 from adapters.discord.config import DigestLayout
-from adapters.discord.render import NO_MENTIONS, OutgoingMessage, render_reply
+from adapters.discord.render import OutgoingMessage, render_reply
 from bot.adapter_context import CommandHandler
 from bot.chat import Actor, ChannelRef, CommandRequest, Reply
 from bot.commands.spec import CommandSpec
@@ -48,18 +48,6 @@ def actor_of(interaction: discord.Interaction[Any]) -> Actor:
 def channel_of(interaction: discord.Interaction[Any]) -> ChannelRef:
     workspace = str(interaction.guild_id) if interaction.guild_id is not None else DM_WORKSPACE
     return ChannelRef("discord", workspace, str(interaction.channel_id or 0))
-
-
-def send_options(message: OutgoingMessage, *, ephemeral: bool) -> dict[str, Any]:
-    options: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
-    if message.content:
-        options["content"] = message.content
-    if message.embeds:
-        options["embeds"] = list(message.embeds)
-    files = message.files()
-    if files:
-        options["files"] = files
-    return options
 
 
 class CommandResponder:
@@ -115,7 +103,7 @@ class CommandResponder:
         messages = render_reply(reply, layout=self.layout)
         if deferred is None:
             first, *rest = messages
-            await interaction.response.send_message(**send_options(first, ephemeral=ephemeral))
+            await interaction.response.send_message(**first.send_kwargs(ephemeral=ephemeral))
             await self._followups(interaction, rest, ephemeral=ephemeral)
             return
         if ephemeral and not deferred:
@@ -128,4 +116,4 @@ class CommandResponder:
     async def _followups(interaction: discord.Interaction[Any], messages: Sequence[OutgoingMessage], *,
                          ephemeral: bool) -> None:
         for message in messages:
-            await interaction.followup.send(**send_options(message, ephemeral=ephemeral))
+            await interaction.followup.send(**message.send_kwargs(ephemeral=ephemeral))

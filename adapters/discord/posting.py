@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
 
 import aiohttp
 import discord
@@ -148,14 +147,7 @@ class DigestPoster:
 
     async def _send(self, destination: Messageable, message: OutgoingMessage, nonce: str,
                     where: str) -> discord.Message:
-        options: dict[str, Any] = {"nonce": nonce, "allowed_mentions": NO_MENTIONS}
-        if message.content:
-            options["content"] = message.content
-        if message.embeds:
-            options["embeds"] = list(message.embeds)
-        files = message.files()
-        if files:
-            options["files"] = files
+        options = message.send_kwargs(nonce=nonce)
         try:
             return await destination.send(**options)
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:

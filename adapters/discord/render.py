@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import discord
@@ -65,6 +66,18 @@ class OutgoingMessage:
 
     def files(self) -> list[discord.File]:
         return [attachment.as_file() for attachment in self.attachments]
+
+    def send_kwargs(self, **extra: Any) -> dict[str, Any]:
+        """Keyword arguments for ``send``/``send_message``: only the parts present, mentions always off."""
+        options: dict[str, Any] = {**extra, "allowed_mentions": NO_MENTIONS}
+        if self.content:
+            options["content"] = self.content
+        if self.embeds:
+            options["embeds"] = list(self.embeds)
+        files = self.files()
+        if files:
+            options["files"] = files
+        return options
 
 
 # -- text safety ----------------------------------------------------------------------------------------
