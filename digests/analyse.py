@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from digests.countries import CountryTagger
 from digests.model import Analysis, Article
 from digests.regions import regions_for
-from digests.signature import signature
+from digests.signature import signatures
 from digests.summary import summarize
 from digests.tone import tone
 from digests.topics import CustomTopic, TopicTagger
@@ -62,7 +62,7 @@ class Analyser:
                         for p in parts]
         summaries = [summarize(p.paragraphs, title=p.article.title, n=n) if p.english else () for p in parts]
         tones = [tone(p.article.title, p.lead) if p.english else 0.0 for p in parts]
-        signatures = [signature(p.article.title, p.article.text) for p in parts]
+        hashed = signatures((p.article.title, p.article.text) for p in parts)
         analyses = []
         for index, part in enumerate(parts):
             about = countries.about(country_scores[index])
@@ -80,7 +80,7 @@ class Analyser:
                 topic_scores={slug: round(score, 3) for slug, score in topic_scores[index].items()},
                 tone=round(tones[index], 3),
                 summary_sentences=summaries[index] or tuple(p for p in part.paragraphs[:1] if p.strip()),
-                signature=signatures[index],
+                signature=hashed[index],
                 language=part.language,
             ))
         return analyses

@@ -152,7 +152,8 @@ class CountryTagger:
     def __init__(self, gazetteer: Gazetteer, salience: Salience | None = None) -> None:
         self.gazetteer = gazetteer
         self.salience = salience or Salience()
-        self._automaton = gazetteer.automaton
+        self._matcher = gazetteer.matcher
+        self._variants = gazetteer.variants
         self._terms = gazetteer.terms
         self._codes = tuple(term.codes for term in gazetteer.terms)
         self._weights = tuple(KIND_WEIGHTS.get(term.kind, 0.0) for term in gazetteer.terms)
@@ -229,15 +230,15 @@ class CountryTagger:
         counts: dict[str, int] | None = None,
     ) -> None:
         codes, weights, simple, checks_end = self._codes, self._weights, self._simple, self._checks_end
-        length_of_text = len(text)
-        for end, (length, number, upper) in self._automaton.iter_long(text):
-            start = end - length + 1
+        variants, length_of_text = self._variants, len(text)
+        for variant, start, end in self._matcher.find(text):
+            number, upper = variants[variant]
             if start and text[start - 1].isalnum():
                 continue
-            if end + 1 < length_of_text and checks_end[number] and text[end + 1].isalnum():
+            if end < length_of_text and checks_end[number] and text[end].isalnum():
                 continue
             if upper and (_LOWER.search(text, max(0, start - 12), start)
-                          or _LOWER.search(text, end + 1, end + 13)):
+                          or _LOWER.search(text, end, end + 12)):
                 continue  # capitals inside mixed-case text make an acronym: "GAO" is not Gao, Mali
             seen.add(number)
             where = section if section != _BODY or start >= lead_end else _LEAD
@@ -254,7 +255,7 @@ class CountryTagger:
                     if counts is not None:
                         counts[code] = counts.get(code, 0) + 1
             elif codes[number] or self._terms[number].ambiguity:
-                deferred.append((number, where, start, end + 1, text, caseless or upper))
+                deferred.append((number, where, start, end, text, caseless or upper))
 
     def _dateline(
         self,
@@ -272,16 +273,16 @@ class CountryTagger:
                 return
         text = ", ".join(parts)
         found: list[int] = []
-        for end, (length, number, _upper) in self._automaton.iter_long(text):
-            start = end - length + 1
+        for variant, start, end in self._matcher.find(text):
+            number = self._variants[variant][0]
             if start and text[start - 1].isalnum():
                 continue
-            if end + 1 < len(text) and self._checks_end[number] and text[end + 1].isalnum():
+            if end < len(text) and self._checks_end[number] and text[end].isalnum():
                 continue
             seen.add(number)
             term = self._terms[number]
             if term.ambiguity:
-                deferred.append((number, _DATELINE, start, end + 1, text, True))
+                deferred.append((number, _DATELINE, start, end, text, True))
             elif term.codes:
                 found.append(number)
         if found:  # "HANOVER, West Germany": the qualifier, written last, is the surer of the two

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import ahocorasick
 import pycountry
 
 import seeds
+from digests.matcher import PhraseMatcher
 
 # Kinds of term; the tagger gives each kind its weight as evidence.
 NAME, DEMONYM, CAPITAL, SEAT, CITY, REGION, CURRENCY, PREFIX, NEUTRAL, CUE = (
@@ -83,7 +83,8 @@ class Term:
 @dataclass(frozen=True)
 class Gazetteer:
     terms: tuple[Term, ...]
-    automaton: Any  # ahocorasick.Automaton: value (length, term index, written in capitals)
+    matcher: PhraseMatcher  # every written variant of every term
+    variants: tuple[tuple[int, bool], ...]  # per matcher phrase: (term index, written in capitals)
     names: Mapping[str, str]  # code -> short common name
     lookup: Mapping[str, str]  # casefolded name, alias or demonym -> code (for what users type)
     qualifiers: Mapping[str, str]  # normalised dateline qualifier ("calif", "n.y") -> code
@@ -180,12 +181,9 @@ class _Builder:
             return held[0]
         return self.add(Term(text=text, codes=(), kind=CUE), _RULES, lower_ok=text[:1].islower())
 
-    def automaton(self) -> Any:
-        automaton = ahocorasick.Automaton()
-        for variant, (number, _, upper) in self.index.items():
-            automaton.add_word(variant, (len(variant), number, upper))
-        automaton.make_automaton()
-        return automaton
+    def matcher(self) -> tuple[PhraseMatcher, tuple[tuple[int, bool], ...]]:
+        """The matcher over every variant, and what each of its phrases stands for."""
+        return PhraseMatcher(self.index), tuple((number, upper) for number, _, upper in self.index.values())
 
 
 def _pycountry_names(country: Any) -> Iterator[str]:
@@ -273,9 +271,11 @@ def build(countries_seed: Mapping[str, Any], rules_seed: Mapping[str, Any]) -> G
         term = Term(text=text, codes=(), kind=kind, ambiguity=rule, person=persons.get(text))
         builder.add(term, _RULES + 1)
 
+    matcher, variants = builder.matcher()
     return Gazetteer(
         terms=tuple(builder.terms),
-        automaton=builder.automaton(),
+        matcher=matcher,
+        variants=variants,
         names=_display_names(facts),
         lookup=_lookup(builder, facts),
         qualifiers=_qualifiers(rules, facts),

@@ -7,8 +7,8 @@ Jaccard ~0.5) and confirmed by the estimated Jaccard.
 
 The store persists signatures and band keys, so every constant and rule below is frozen: changing one
 changes every stored value. Hashes are polynomial and multiplicative over fixed constants drawn from
-BLAKE2b, never Python's per-process ``hash()``. All per-word work is vectorised with numpy: a Reuters
-article takes a few tens of microseconds.
+BLAKE2b, never Python's per-process ``hash()``. All per-word work is vectorised with numpy, over a whole
+batch of articles at once (``signatures``): about 20 us per Reuters article, against 40 one at a time.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "signature",
     "signature_from_bytes",
     "signature_to_bytes",
+    "signatures",
     "similarity",
 ]
 
@@ -102,12 +103,22 @@ _BAND_MIX = _constant("band-mix") | np.uint64(1)
 _U63_MASK = np.uint64(_U63)
 
 
-def _word_hashes(text: str) -> Uint64Array:
-    """Polynomial hashes of the words of ``text``, lower-cased, in order."""
-    if not text.isascii():
-        text = _UNICODE_SEPARATORS.sub(" ", unicodedata.normalize("NFC", text))
+def _padded_bytes(title: str, text: str) -> bytes:
+    """The article's text as hashed: lower-cased UTF-8, cut at _MAX_BYTES, with a space on each side."""
+    joined = f"{title}\n{text}"
+    if not joined.isascii():
+        joined = _UNICODE_SEPARATORS.sub(" ", unicodedata.normalize("NFC", joined))
     # Padded with spaces, so every word has a non-word byte on each side.
-    data = np.frombuffer(b" " + text.lower().encode()[: _MAX_BYTES - 2] + b" ", dtype=np.uint8)
+    return b" " + joined.lower().encode()[: _MAX_BYTES - 2] + b" "
+
+
+def _word_hashes(padded: bytes) -> tuple[Uint64Array, npt.NDArray[np.intp]]:
+    """Polynomial hashes of the words in ``padded`` (at most _MAX_BYTES), in order, and where each starts.
+
+    A word's hash depends only on its bytes, not on where it sits, so several articles' padded bytes can
+    be hashed in one call.
+    """
+    data = np.frombuffer(padded, dtype=np.uint8)
     in_word = _WORD_BYTE.take(data)
     # edges[k] is the last byte before a change: a word runs over (edges[2i], edges[2i + 1]].
     edges = np.flatnonzero(in_word[1:] != in_word[:-1])
@@ -115,77 +126,128 @@ def _word_hashes(text: str) -> Uint64Array:
     running = np.cumsum(data * _POWERS[: data.size])
     sums = running.take(edges[1::2]) - running.take(before)
     hashes: Uint64Array = sums * _INVERSE_POWERS_FROM_1.take(before)
-    return hashes
+    return hashes, before
 
 
 def _content_buckets() -> npt.NDArray[np.bool_]:
     # Stopwords are recognised by the top 16 bits of their hash: a content word that shares a bucket
     # with one (about 1 in 700) only loses its lone-word feature, the same way in every text.
     buckets = np.ones(1 << 16, dtype=bool)
-    buckets[(_word_hashes(_STOPWORDS) >> np.uint64(48)).view(np.int64)] = False
+    stopword_hashes, _ = _word_hashes(f" {_STOPWORDS} ".encode())
+    buckets[(stopword_hashes >> np.uint64(48)).view(np.int64)] = False
     return buckets
 
 
 _CONTENT_BUCKETS = _content_buckets()
-
-
-def _features(title: str, text: str) -> Uint64Array:
-    """64-bit feature hashes: every 3-word shingle plus every content word."""
-    words = _word_hashes(f"{title}\n{text}")
-    if words.size == 0:
-        return words
-    if words.size < _SHINGLE:  # a text shorter than a shingle is one shorter shingle
-        return np.array([sum(int(w) for w in words) * int(_MIX) & _U64], dtype=np.uint64)
-    # Horner's rule over the three words of each shingle.
-    shingles = words[:-2] * _SHINGLE_BASE
-    shingles += words[1:-1]
-    shingles *= _SHINGLE_BASE
-    shingles += words[2:]
-    content = words[_CONTENT_BUCKETS.take((words >> _S48).view(np.int64))]
-    features = np.concatenate((shingles, content))
-    # Word hashes are strong in their high bits only; a multiplication makes every bit count there.
-    features *= _MIX
-    return features
+_EMPTY_BIN = np.uint64(1 << 32)  # above every value a filled bin can hold
+_LOW_58 = np.uint64((1 << 58) - 1)
 
 
 def signature(title: str, text: str) -> tuple[int, ...]:
     """NUM_PERM MinHash values (ints in [0, 2**32)) of the article; deterministic across processes.
 
-    One-permutation MinHash: each feature hash falls in one of NUM_PERM bins by its top 6 bits and a
-    bin keeps its smallest value; empty bins are densified. Its estimate of the Jaccard similarity is
-    unbiased like classic MinHash, at one hash per feature instead of NUM_PERM.
+    Features are every 3-word shingle of the lower-cased words plus every content word (a text shorter
+    than a shingle is one shorter shingle). One-permutation MinHash: each feature hash falls in one of
+    NUM_PERM bins by its top 6 bits and a bin keeps its smallest value (the low 58 bits, less the
+    bottom 26); empty bins are densified. Its estimate of the Jaccard similarity is unbiased like
+    classic MinHash, at one hash per feature instead of NUM_PERM.
     A text with no words at all gets the all-ones signature: empty articles are duplicates of each other.
     """
-    if not isinstance(title, str) or not isinstance(text, str):
-        raise TypeError(f"signature() expects str title and text, got {type(title).__name__} "
-                        f"and {type(text).__name__}")
-    features = _features(title, text)
-    if features.size == 0:
-        return _EMPTY
-    ordered = np.sort(features)
-    # The smallest feature of each bin is the first one at or after the bin's start. Measured from the
-    # start, a bin's own feature is below 2**58; an empty bin finds a later bin's (or, past the end, an
-    # earlier one's, which wraps round), so its value comes out at 2**32 or more.
-    smallest = ordered.take(np.searchsorted(ordered, _BIN_STARTS), mode="clip")
-    values: list[int] = ((smallest - _BIN_STARTS) >> _VALUE_SHIFT).tolist()
-    if max(values) > _U32:
-        _densify(values)
-    return tuple(values)
+    return signatures(((title, text),))[0]
 
 
-def _densify(values: list[int]) -> None:
-    """Give each empty bin the value of the first filled bin along its probe sequence, in place."""
-    filled = [value <= _U32 for value in values]
-    for empty in range(NUM_PERM):
-        if filled[empty]:
-            continue
-        for probe in _PROBES[empty]:
-            if filled[probe]:
-                values[empty] = values[probe]
-                break
-        else:  # no probe landed on a filled bin: take the next filled bin round the circle
-            source = next(b % NUM_PERM for b in range(empty, empty + NUM_PERM) if filled[b % NUM_PERM])
-            values[empty] = values[source]
+def signatures(articles: Iterable[tuple[str, str]]) -> list[tuple[int, ...]]:
+    """signature() of each ``(title, text)``, the same values, with the numpy work shared by the batch.
+
+    Each numpy call costs microseconds whatever its size; a Reuters article is a few hundred words, so
+    hashing articles one by one spends most of its time on call overhead. Articles are packed into
+    chunks of up to _MAX_BYTES and each chunk is hashed, shingled and binned at once.
+    """
+    padded: list[bytes] = []
+    for title, text in articles:
+        if not isinstance(title, str) or not isinstance(text, str):
+            raise TypeError(f"signature() expects str title and text, got {type(title).__name__} "
+                            f"and {type(text).__name__}")
+        padded.append(_padded_bytes(title, text))
+    result: list[tuple[int, ...]] = []
+    chunk: list[bytes] = []
+    size = 0
+    for piece in padded:
+        if size + len(piece) > _MAX_BYTES:
+            result.extend(_chunk_signatures(chunk))
+            chunk, size = [], 0
+        chunk.append(piece)
+        size += len(piece)
+    if chunk:
+        result.extend(_chunk_signatures(chunk))
+    return result
+
+
+def _chunk_signatures(pieces: Sequence[bytes]) -> list[tuple[int, ...]]:
+    """Signatures of articles whose padded bytes fit in _MAX_BYTES together."""
+    offsets = np.fromiter((len(piece) for piece in pieces), dtype=np.intp, count=len(pieces))
+    np.cumsum(offsets, out=offsets)
+    words, starts = _word_hashes(b"".join(pieces))
+    # The article each word belongs to: padding keeps every word inside its own article's bytes.
+    owner = np.searchsorted(offsets, starts, side="right")
+    counts = np.bincount(owner, minlength=len(pieces))
+    # Horner's rule over the three words of each shingle; a shingle may not run across two articles.
+    shingles = words[:-2] * _SHINGLE_BASE
+    shingles += words[1:-1]
+    shingles *= _SHINGLE_BASE
+    shingles += words[2:]
+    whole = owner[:-2] == owner[2:]
+    content = _CONTENT_BUCKETS.take((words >> _S48).view(np.int64))
+    features = np.concatenate((shingles[whole], words[content]))
+    feature_owner = np.concatenate((owner[:-2][whole], owner[content]))
+    # Word hashes are strong in their high bits only; a multiplication makes every bit count there.
+    features *= _MIX
+    # Each (article, bin) keeps its smallest value; comparing values or whole features in a bin agree.
+    bins = np.full(len(pieces) * NUM_PERM, _EMPTY_BIN, dtype=np.uint64)
+    slots = feature_owner * NUM_PERM + (features >> _S58).view(np.int64)
+    np.minimum.at(bins, slots, (features & _LOW_58) >> _VALUE_SHIFT)
+    table = bins.reshape(len(pieces), NUM_PERM)
+    for index in np.flatnonzero(counts < _SHINGLE).tolist():
+        table[index] = _short_row(words[owner == index])
+    _densify(table)
+    return [tuple(row) for row in table.tolist()]
+
+
+def _short_row(words: Uint64Array) -> Uint64Array:
+    """The bins of a text with fewer words than a shingle: none gives all ones, else one shorter shingle."""
+    if words.size == 0:
+        return np.full(NUM_PERM, _U32, dtype=np.uint64)
+    feature = sum(int(word) for word in words) * int(_MIX) & _U64
+    row = np.full(NUM_PERM, _EMPTY_BIN, dtype=np.uint64)
+    row[feature >> 58] = (feature & int(_LOW_58)) >> int(_VALUE_SHIFT)
+    return row
+
+
+# Where each bin looks for a value when it is empty: its probe sequence, then round the circle from itself.
+_SOURCES = np.array([[*_PROBES[b], *((b + step) % NUM_PERM for step in range(NUM_PERM))]
+                     for b in range(NUM_PERM)], dtype=np.intp)
+_BIN_INDEX = np.arange(NUM_PERM)
+
+
+def _densify(table: Uint64Array) -> None:
+    """Give each empty bin the value of the first filled bin along its sources, in place (rows: articles)."""
+    filled = table != _EMPTY_BIN
+    sparse = np.flatnonzero(~filled.all(axis=1))
+    if sparse.size == 0:
+        return
+    filled, values = filled[sparse], table[sparse]
+    source = np.broadcast_to(_BIN_INDEX, filled.shape).copy()
+    pending = ~filled
+    # Step by step along the sources, for every row and bin at once: most empty bins find a filled one
+    # within a few steps, so the loop ends long before it has read every source.
+    for step in range(_SOURCES.shape[1]):
+        if not pending.any():
+            break
+        candidates = _SOURCES[:, step]
+        found = pending & filled[:, candidates]
+        source[found] = np.broadcast_to(candidates, found.shape)[found]
+        pending &= ~found
+    table[sparse] = np.take_along_axis(values, source, axis=1)
 
 
 def _checked(sig: Sequence[int], name: str = "signature") -> tuple[int, ...]:

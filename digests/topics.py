@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import ahocorasick
+from digests.matcher import PhraseMatcher
 
 __all__ = [
     "CustomTopic",
@@ -337,17 +337,15 @@ class TopicTagger:
                 weights.setdefault(key, {})
         self._hits: list[tuple[tuple[int, float], ...]] = []
         self._excludes: list[tuple[int, ...]] = []
-        automaton = ahocorasick.Automaton()
-        for key in sorted(set(weights) | set(excludes)):
+        keys = sorted(set(weights) | set(excludes))
+        for key in keys:
             topic_weights = weights.get(key, {})
             sharing = self._unrelated(topic_weights)
             # A term several unrelated topics use says less about each of them.
             spread = math.sqrt(sharing) if sharing > 1 else 1.0
             self._hits.append(tuple((t, w / spread) for t, w in sorted(topic_weights.items())))
             self._excludes.append(tuple(sorted(excludes.get(key, ()))))
-            automaton.add_word(key, len(self._hits) - 1)
-        automaton.make_automaton()
-        self._automaton = automaton
+        self._matcher = PhraseMatcher(keys)
 
     def _unrelated(self, topics: Mapping[int, float]) -> int:
         """How many of these topics remain once a parent listed with its own child counts once."""
@@ -375,14 +373,19 @@ class TopicTagger:
         lead_start = text.index(_PLACE_MARK) + 1
         body_start = text.index(_PLACE_MARK, lead_start) + 1
         body_weight = BODY_WEIGHT * min(1.0, math.sqrt(BODY_REFERENCE_CHARS / max(1, len(body))))
-        hits, excludes, automaton = self._hits, self._excludes, self._automaton
+        hits, excludes = self._hits, self._excludes
+        # One pass over the whole text: no term spans a place mark, so the matches fall into the places.
+        matches = self._matcher.find(text)
         raw: dict[int, float] = {}
         blocked: set[int] = set()
-        for start, end, place_weight in ((0, lead_start, TITLE_WEIGHT), (lead_start, body_start, LEAD_WEIGHT),
-                                         (body_start, len(text), body_weight)):
+        first = 0
+        for end, place_weight in ((lead_start, TITLE_WEIGHT), (body_start, LEAD_WEIGHT),
+                                  (len(text), body_weight)):
             counts: dict[int, int] = {}
-            for _, pattern in automaton.iter_long(text[start:end]):
+            while first < len(matches) and matches[first][1] < end:
+                pattern = matches[first][0]
                 counts[pattern] = counts.get(pattern, 0) + 1
+                first += 1
             for pattern, count in counts.items():
                 if excludes[pattern]:
                     blocked.update(excludes[pattern])

@@ -24,6 +24,7 @@ from digests.signature import (
     signature,
     signature_from_bytes,
     signature_to_bytes,
+    signatures,
     similarity,
 )
 
@@ -229,3 +230,17 @@ def test_reuters_edited_copies_cluster_with_their_originals(shared_data: Path) -
     for edit in ("dropped-tail", "new-lead", "combined"):
         assert report.recall[edit] >= 0.95, (edit, report.missed[edit])
     assert sum(report.recall.values()) / len(report.recall) >= 0.97
+
+
+def test_a_batch_gives_each_article_the_signature_it_gets_alone() -> None:
+    """signatures() packs articles into shared chunks; no value may leak from one article to the next."""
+    rng = random.Random(7)
+    words = (HARBOUR + " " + ORCHARD).split()
+    articles = [(HARBOUR_TITLE, HARBOUR), ("", ""), ("Hi", ""), ("Two words", ""), ("", "…—«»"),
+                (ORCHARD_TITLE, ORCHARD), ("Über", "Café in Zürich schließt – „endgültig“."),
+                ("Long", "word " * 40_000)]  # longer than a chunk: it fills one by itself
+    articles += [(f"Story {n}", " ".join(rng.choices(words, k=rng.randint(1, 400)))) for n in range(300)]
+    batch = signatures(articles)
+    assert batch == [signature(title, text) for title, text in articles]
+    assert batch[1] == signature("  ", " ... ")  # the empty signature survives batching too
+    assert signatures([]) == []
