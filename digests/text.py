@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import filterfalse
 
 from sentencex import segment
 
@@ -395,6 +396,9 @@ _SUSPECT_WORDS = _word_set(
     written source sources credit input inputs agencies agency reuters ap afp ani pti ians dpa xinhua
     yonhap kyodo upi efe bloomberg staff bureau"""
 )
+_SUSPECT_CONTENT_WORDS = _SUSPECT_WORDS - STOPWORDS
+_SUSPECT_STOPWORDS = _SUSPECT_WORDS & STOPWORDS  # "by"
+_IS_STOPWORD = STOPWORDS.__contains__
 _BARE_NAME_WORDS = 5  # a bare author line ("Layla Al-Khalifa") is this short at most
 
 
@@ -409,16 +413,18 @@ def quotable(sentence: str) -> tuple[str, frozenset[str]] | None:
     if not core.endswith((".", "!", "?")) or core.endswith(("..", "…")):
         return None
     bare = _bare_words(sentence)
+    # Each word is hashed once, by the stopword test; the set and the suspect test reuse the hash.
+    terms = frozenset(filterfalse(_IS_STOPWORD, bare))
     text = sentence.strip()
-    if not _SUSPECT_WORDS.isdisjoint(bare):
+    if not _SUSPECT_CONTENT_WORDS.isdisjoint(terms) or not _SUSPECT_STOPWORDS.isdisjoint(bare):
         cut = strip_junk_prefix(text)
         if is_junk(cut) or is_byline(cut) or is_signoff(cut):
             return None
         text = cut
         if cut != sentence:  # the words of an unchanged sentence are already known
-            bare = _bare_words(cut)
+            terms = frozenset(filterfalse(_IS_STOPWORD, _bare_words(cut)))
     elif len(bare) <= _BARE_NAME_WORDS and is_byline(text):
         return None
     if (":" in text or "(" in text) and is_caption_run(text):
         return None
-    return text, frozenset(bare).difference(STOPWORDS)
+    return text, terms
