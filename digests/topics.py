@@ -3,10 +3,9 @@
 Every topic's terms go into one Aho-Corasick automaton. Text is lower-cased and every separator becomes
 two spaces, so a term stored as " word " matches whole words only and two adjacent words can both
 match; the automaton's longest-match iteration lets "trade war" win over "war" and lets ``ignore``
-phrases ("price war", "at stake") swallow words that would otherwise mislead. A match scores its term's
-weight (strong 2, keyword 1, weak 0.4, a bonus for phrases, shared by the unrelated topics using the same
-term) times its place's weight (title > lead > body), with repeats counting less and less. A finer
-topic's score also lifts its parent; ``1 - exp(-raw / scale)`` brings scores into [0, 1].
+phrases ("price war", "at stake") swallow words that would otherwise mislead. Each term carries a weight
+(strong 2, keyword 1, weak 0.4, a bonus for phrases, shared by the unrelated topics using the same term);
+digests.topic_scoring turns the matches of a batch of articles into scores and picked topics.
 
 Custom topics (admins' own keywords and exclusions) join the same automaton through ``with_custom``.
 """
@@ -25,6 +24,15 @@ from importlib import resources
 from typing import Any
 
 from digests.matcher import PhraseMatcher
+from digests.topic_scoring import (
+    BODY_WEIGHT,
+    PICK_RELATIVE,
+    PICK_THRESHOLD,
+    Matches,
+    Places,
+    TopicTags,
+    WeightTables,
+)
 
 __all__ = [
     "CustomTopic",
@@ -37,14 +45,8 @@ __all__ = [
 ]
 
 TIER_WEIGHTS = {"strong": 2.0, "keywords": 1.0, "weak": 0.4}
-TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 # A body longer than this many characters counts less per mention: incidental words pile up in long texts.
 BODY_REFERENCE_CHARS = 2500
-PARENT_LIFT = 0.8  # share of a finer topic's raw score added to its parent's
-SCORE_SCALE = 15.0  # raw score giving 1 - 1/e (0.63); one strong term in the title alone scores 0.33
-MIN_SCORE = 0.05  # smaller scores are not reported at all
-PICK_THRESHOLD = 0.35  # a topic is the article's when its score reaches this ...
-PICK_RELATIVE = 0.5  # ... and this share of the best topic's score
 # An admin's keyword names exactly what they mean: once in the headline or the lead, or three times in
 # the body, is enough for the custom topic to be picked.
 CUSTOM_WEIGHT = 4.0
@@ -64,7 +66,6 @@ _TYPOGRAPHIC = ("’", "‘", "“", "”", "—", "–", "…", "\u00a0", "«",
 _NON_WORD = re.compile(r"[^\w\x00]|_")
 # Separates title, lead and body in one normalised string: not a separator, so no term spans it.
 _PLACE_MARK = "\x00"
-_MIN_RAW = -SCORE_SCALE * math.log(1 - MIN_SCORE)  # the raw score that maps to MIN_SCORE
 
 
 def _best_first(item: tuple[str, float]) -> tuple[float, str]:
@@ -272,6 +273,28 @@ def _slugify(text: str) -> str:
     return "-".join(_words_of(text))
 
 
+def _places(title: str, paragraphs: Sequence[str]) -> tuple[str, Places]:
+    """The normalised text of title, lead and body, where the lead and body start, the body's weight."""
+    if not isinstance(title, str) or isinstance(paragraphs, str):
+        raise TypeError("scores() takes a title string and a sequence of paragraph strings")
+    try:
+        parts = [p for p in paragraphs if p.strip()]
+    except (AttributeError, TypeError):
+        raise TypeError("paragraphs must be a sequence of strings") from None
+    lead_size = 2 if len(parts) > 1 and parts[0].count(" ") < LEAD_MIN_WORDS else 1
+    body = "\n".join(parts[lead_size:])
+    # One normalisation for the three places; the marker between them matches no term.
+    joined = f"{title} {_PLACE_MARK} {chr(10).join(parts[:lead_size])} {_PLACE_MARK} {body}"
+    if joined.count(_PLACE_MARK) != 2:  # the input held the marker itself
+        joined = _PLACE_MARK.join(piece.replace(_PLACE_MARK, " ") for piece in
+                                  (f"{title} ", f" {chr(10).join(parts[:lead_size])} ", f" {body}"))
+    text = _normalise(joined)
+    lead_start = text.index(_PLACE_MARK) + 1
+    body_start = text.index(_PLACE_MARK, lead_start) + 1
+    body_weight = BODY_WEIGHT * min(1.0, math.sqrt(BODY_REFERENCE_CHARS / max(1, len(body))))
+    return text, Places(lead_start, body_start, body_weight)
+
+
 class TopicTagger:
     """Scores articles against a taxonomy (built-in, plus any custom topics) with one automaton."""
 
@@ -346,6 +369,7 @@ class TopicTagger:
             self._hits.append(tuple((t, w / spread) for t, w in sorted(topic_weights.items())))
             self._excludes.append(tuple(sorted(excludes.get(key, ()))))
         self._matcher = PhraseMatcher(keys)
+        self._tables = WeightTables.build(self._hits, self._excludes, self._parent_of, self._slugs)
 
     def _unrelated(self, topics: Mapping[int, float]) -> int:
         """How many of these topics remain once a parent listed with its own child counts once."""
@@ -356,61 +380,27 @@ class TopicTagger:
 
     def scores(self, *, title: str, paragraphs: Sequence[str]) -> dict[str, float]:
         """Each topic's score in [0, 1] (those of at least MIN_SCORE), best first."""
-        if not isinstance(title, str) or isinstance(paragraphs, str):
-            raise TypeError("scores() takes a title string and a sequence of paragraph strings")
-        try:
-            parts = [p for p in paragraphs if p.strip()]
-        except (AttributeError, TypeError):
-            raise TypeError("paragraphs must be a sequence of strings") from None
-        lead_size = 2 if len(parts) > 1 and parts[0].count(" ") < LEAD_MIN_WORDS else 1
-        body = "\n".join(parts[lead_size:])
-        # One normalisation for the three places; the marker between them matches no term.
-        joined = f"{title} {_PLACE_MARK} {chr(10).join(parts[:lead_size])} {_PLACE_MARK} {body}"
-        if joined.count(_PLACE_MARK) != 2:  # the input held the marker itself
-            joined = _PLACE_MARK.join(piece.replace(_PLACE_MARK, " ") for piece in
-                                      (f"{title} ", f" {chr(10).join(parts[:lead_size])} ", f" {body}"))
-        text = _normalise(joined)
-        lead_start = text.index(_PLACE_MARK) + 1
-        body_start = text.index(_PLACE_MARK, lead_start) + 1
-        body_weight = BODY_WEIGHT * min(1.0, math.sqrt(BODY_REFERENCE_CHARS / max(1, len(body))))
-        hits, excludes = self._hits, self._excludes
-        # One pass over the whole text: no term spans a place mark, so the matches fall into the places.
-        matches = self._matcher.find(text)
-        raw: dict[int, float] = {}
-        blocked: set[int] = set()
-        first = 0
-        for end, place_weight in ((lead_start, TITLE_WEIGHT), (body_start, LEAD_WEIGHT),
-                                  (len(text), body_weight)):
-            counts: dict[int, int] = {}
-            while first < len(matches) and matches[first][1] < end:
-                pattern = matches[first][0]
-                counts[pattern] = counts.get(pattern, 0) + 1
-                first += 1
-            for pattern, count in counts.items():
-                if excludes[pattern]:
-                    blocked.update(excludes[pattern])
-                # Repeats count less and less: 1, 1.41, 1.73 ... for 1, 2, 3 mentions.
-                amount = place_weight * math.sqrt(count) if count > 1 else place_weight
-                for position, weight in hits[pattern]:
-                    raw[position] = raw.get(position, 0.0) + weight * amount
-        return self._finish(raw, blocked)
+        return self.scores_many(((title, paragraphs),))[0]
 
-    def _finish(self, raw: dict[int, float], blocked: set[int]) -> dict[str, float]:
-        """Drop excluded topics, lift parents, bring scores into [0, 1], best first."""
-        for position in blocked:
-            raw.pop(position, None)
-        lifted = dict(raw)
-        parent_of = self._parent_of
-        for position, value in raw.items():
-            parent = parent_of[position]
-            if parent is not None and parent not in blocked:
-                lifted[parent] = lifted.get(parent, 0.0) + PARENT_LIFT * value
-        slugs, result = self._slugs, []
-        for position, value in lifted.items():
-            if value >= _MIN_RAW:
-                result.append((slugs[position], 1.0 - math.exp(-value / SCORE_SCALE)))
-        result.sort(key=_best_first)
-        return dict(result)
+    def scores_many(self, articles: Iterable[tuple[str, Sequence[str]]]) -> list[dict[str, float]]:
+        """scores() of each ``(title, paragraphs)``, counted for the whole batch at once."""
+        matches, places = self._match(articles)
+        return self._tables.scores(matches, places) if places else []
+
+    def tag_many(self, articles: Iterable[tuple[str, Sequence[str]]], *, limit: int = 5,
+                 decimals: int = 3) -> list[TopicTags]:
+        """For each ``(title, paragraphs)``: pick(scores()) and the scores rounded to ``decimals``."""
+        matches, places = self._match(articles)
+        return self._tables.tags(matches, places, limit=limit, decimals=decimals) if places else []
+
+    def _match(self, articles: Iterable[tuple[str, Sequence[str]]]) -> tuple[list[Matches], list[Places]]:
+        matches: list[Matches] = []
+        places: list[Places] = []
+        for title, paragraphs in articles:
+            text, where = _places(title, paragraphs)
+            matches.append(self._matcher.find(text))
+            places.append(where)
+        return matches, places
 
     def pick(self, scores: Mapping[str, float], limit: int = 5) -> tuple[str, ...]:
         """The article's topics: those scoring at least PICK_THRESHOLD and PICK_RELATIVE of the best,
