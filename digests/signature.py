@@ -245,7 +245,7 @@ def _densify(table: Uint64Array) -> None:
             break
         candidates = _SOURCES[:, step]
         found = pending & filled[:, candidates]
-        source[found] = np.broadcast_to(candidates, found.shape)[found]
+        np.copyto(source, candidates, where=found)
         pending &= ~found
     table[sparse] = np.take_along_axis(values, source, axis=1)
 

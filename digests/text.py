@@ -99,9 +99,9 @@ def _ends_with_name_prefix(piece: str) -> bool:
 
 
 def _repair(pieces: list[str]) -> list[str]:
-    repaired: list[str] = []
-    for piece in pieces:
-        if repaired and (piece[0].islower() or _ends_with_name_prefix(repaired[-1])):
+    repaired = pieces[:1]
+    for piece in pieces[1:]:
+        if piece[0].islower() or _ends_with_name_prefix(repaired[-1]):
             repaired[-1] = f"{repaired[-1]} {piece}"
         else:
             repaired.append(piece)
@@ -112,6 +112,9 @@ def sentences(text: str) -> list[str]:
     """The sentences of ``text`` in order, stripped; blank lines always end a sentence."""
     if not isinstance(text, str):
         raise TypeError(f"sentences() expects str, got {type(text).__name__}")
+    if "\n" not in text and "  " not in text and "\t" not in text:  # one clean unit: most paragraphs
+        pieces = [piece for piece in map(str.strip, segment("en", text)) if piece]
+        return _repair(pieces) if len(pieces) > 1 else pieces
     result: list[str] = []
     for unit in _units(text) if "\n" in text else (text,):
         if "  " in unit or "\t" in unit or "\n" in unit:
