@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digests.countries import CountryTagger
+from digests.gc_pause import cyclic_gc_paused
 from digests.model import Analysis, Article
 from digests.regions import regions_for
 from digests.signature import signatures
@@ -52,7 +53,8 @@ class Analyser:
         """
         results: list[Analysis] = []
         for start in range(0, len(articles), BATCH):
-            results.extend(self._analyse_batch(articles[start:start + BATCH]))
+            with cyclic_gc_paused:
+                results.extend(self._analyse_batch(articles[start:start + BATCH]))
         return results
 
     def _analyse_batch(self, articles: Sequence[Article]) -> list[Analysis]:
