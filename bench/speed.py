@@ -9,6 +9,7 @@ import gc
 import resource
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from digests.analyse import Analyser
@@ -25,6 +26,13 @@ def split_warmup(articles: Sequence[Article]) -> tuple[list[Article], list[Artic
     return [a for i, a in enumerate(articles) if i % 5 == 0], [a for i, a in enumerate(articles) if i % 5]
 
 
+def engine_build() -> str:
+    """"compiled" when the hot modules run as mypyc extensions (setup.py), else "plain Python"."""
+    import digests.text
+
+    return "compiled" if Path(digests.text.__file__ or "").suffix in {".so", ".pyd"} else "plain Python"
+
+
 def engine_speed(articles: Sequence[Article]) -> dict[str, Any]:
     analyser = Analyser()
     warmup, articles = split_warmup(articles)
@@ -33,7 +41,7 @@ def engine_speed(articles: Sequence[Article]) -> dict[str, Any]:
     start = time.perf_counter()
     analyser.analyse_many(articles)  # as ingestion runs it: in batches, stage by stage
     elapsed = time.perf_counter() - start
-    return {"system": "newsbot engine", "articles": len(articles), "seconds": elapsed,
+    return {"system": f"newsbot engine ({engine_build()})", "articles": len(articles), "seconds": elapsed,
             "per_second": len(articles) / elapsed, "peak_rss_mb": peak_rss_mb()}
 
 

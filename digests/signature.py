@@ -123,7 +123,8 @@ def _word_hashes(padded: bytes) -> tuple[Uint64Array, npt.NDArray[np.intp]]:
     # edges[k] is the last byte before a change: a word runs over (edges[2i], edges[2i + 1]].
     edges = np.flatnonzero(in_word[1:] != in_word[:-1])
     before = edges[0::2]
-    running = np.cumsum(data * _POWERS[: data.size])
+    running = np.multiply(data, _POWERS[: data.size])
+    np.cumsum(running, out=running)
     sums = running.take(edges[1::2]) - running.take(before)
     hashes: Uint64Array = sums * _INVERSE_POWERS_FROM_1.take(before)
     return hashes, before
@@ -210,7 +211,7 @@ def _chunk_signatures(pieces: Sequence[bytes]) -> list[tuple[int, ...]]:
     for index in np.flatnonzero(counts < _SHINGLE).tolist():
         table[index] = _short_row(words[owner == index])
     _densify(table)
-    return [tuple(row) for row in table.tolist()]
+    return list(map(tuple, table.tolist()))
 
 
 def _short_row(words: Uint64Array) -> Uint64Array:
