@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The engine compiled with mypyc (setup.py), for the benchmark; the container image builds the same way.
+# mypyc type-checks against the installed dependencies, so the plain package goes in first and the
+# compiled one replaces it.
 COMPILED := .venv-compiled
 COMPILED_STAMP := $(COMPILED)/.installed
 ENGINE_SOURCES := $(wildcard digests/*.py digests/ingest/*.py bench/*.py seeds/*.json)
@@ -19,9 +21,8 @@ $(STAMP): pyproject.toml setup.py
 
 $(COMPILED_STAMP): pyproject.toml setup.py $(ENGINE_SOURCES)
 	$(PYTHON) -m venv $(COMPILED)
-	$(COMPILED)/bin/python -m pip install --quiet --upgrade pip setuptools wheel
-	$(COMPILED)/bin/python -m pip install --quiet '.[dev]'
-	# mypyc type-checks against the dependencies just installed, then replaces the plain package.
+	$(COMPILED)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPILED)/bin/python -m pip install --quiet '.[dev]' 'setuptools>=77' wheel
 	NEWSBOT_COMPILE=1 $(COMPILED)/bin/python -m pip install --quiet --no-build-isolation --force-reinstall --no-deps .
 	touch $(COMPILED_STAMP)
 
@@ -40,7 +41,7 @@ test: lint
 
 # The benchmark table of README.md, measured on the compiled engine as the container runs it.
 bench: $(COMPILED_STAMP)
-	cd $(COMPILED) && bin/newsbot bench
+	$(COMPILED)/bin/newsbot bench
 
 # The same table for the plain-Python engine of this checkout.
 bench-source: $(STAMP)

@@ -21,11 +21,17 @@ class MissingData(RuntimeError):
 
 
 def shared_data_dir() -> Path:
+    """``NEWSBOT_SHARED_DATA``, else ``../shared/data`` from the project root (a source checkout) or from
+    the working directory (an installed package, as `make bench` runs it from the project root)."""
     configured = os.environ.get("NEWSBOT_SHARED_DATA")
-    folder = Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "data"
-    if not folder.is_dir():
-        raise MissingData(f"evaluation data not found at {folder}; set NEWSBOT_SHARED_DATA to its folder")
-    return folder
+    if configured:
+        candidates = [Path(configured)]
+    else:
+        candidates = [PROJECT_ROOT.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    raise MissingData(f"evaluation data not found at {candidates[0]}; set NEWSBOT_SHARED_DATA to its folder")
 
 
 def jsonl(path: Path) -> Iterator[dict[str, Any]]:

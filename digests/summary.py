@@ -136,6 +136,12 @@ def _central(candidates: Sequence[_Sentence], title_terms: frozenset[str], n: in
     return [candidates[index] for index in chosen]
 
 
+def _all_str(items: Iterable[object]) -> bool:
+    # Items typed as objects: compiled (mypyc), a loop over Sequence[str] would check each item itself
+    # and raise its own, vaguer error before this one.
+    return all(isinstance(item, str) for item in items)
+
+
 def summarize(paragraphs: Sequence[str], *, title: str = "", n: int = 3) -> tuple[str, ...]:
     """Up to ``n`` whole sentences of the article, in article order.
 
@@ -143,7 +149,7 @@ def summarize(paragraphs: Sequence[str], *, title: str = "", n: int = 3) -> tupl
     title and page junk found among them are skipped. Fewer than ``n`` sentences come back when the
     article has fewer; an empty article gives ``()``.
     """
-    if isinstance(paragraphs, str) or not all(isinstance(paragraph, str) for paragraph in paragraphs):
+    if isinstance(paragraphs, str) or not _all_str(paragraphs):
         raise TypeError("summarize() expects a sequence of paragraph strings (wrap a single text in a list)")
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {type(title).__name__}")

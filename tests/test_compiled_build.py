@@ -1,0 +1,88 @@
+"""The engine compiled with mypyc (setup.py, NEWSBOT_COMPILE=1), as the container image and `make bench` build
+it: the compiled modules are the ones loaded, the engine's tests pass against them, and the analysis is the
+same as the plain-Python engine's, article for article.
+
+The build happens in a copy of the project, so this checkout keeps running plain Python.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, shared_data_dir
+
+COMPILED = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["newsbot"]["compiled"]
+def _compiler() -> str | None:
+    command = (sysconfig.get_config_var("CC") or "cc").split()
+    return shutil.which(command[0]) if command else None
+
+
+@pytest.fixture(scope="module")
+def compiled_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if _compiler() is None:
+        pytest.skip("no C compiler here: the compiled build cannot be made (the plain-Python engine runs instead)")
+    pytest.importorskip("mypyc", reason="mypy (which provides mypyc) is not installed")
+    root = tmp_path_factory.mktemp("compiled")
+    skip = shutil.ignore_patterns("__pycache__", "*.so", "*.pyc")
+    for folder in ("digests", "seeds", "bench", "tests"):
+        shutil.copytree(PROJECT_ROOT / folder, root / folder, ignore=skip)
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(PROJECT_ROOT / name, root / name)
+    built = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=root,
+                           env={**os.environ, "NEWSBOT_COMPILE": "1"}, capture_output=True, text=True, timeout=900)
+    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
+    return root
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSBOT_SHARED_DATA": str(shared_data_dir()), "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, *args], cwd=root, env=env,  # noqa: S603 -- our interpreter, our code
+                          capture_output=True, text=True, timeout=900)
+
+
+def test_the_compiled_modules_are_the_ones_loaded(compiled_tree: Path) -> None:
+    modules = [path.removesuffix(".py").replace("/", ".") for path in COMPILED]
+    code = f"import importlib; print(*(importlib.import_module(m).__file__ for m in {modules!r}), sep='\\n')"
+    loaded = _run(compiled_tree, "-c", code)
+    assert loaded.returncode == 0, loaded.stderr
+    files = loaded.stdout.split()
+    assert len(files) == len(modules)
+    assert all(Path(file).suffix == ".so" and Path(file).is_relative_to(compiled_tree) for file in files), files
+
+
+def test_the_engine_tests_pass_against_the_compiled_build(compiled_tree: Path) -> None:
+    result = _run(compiled_tree, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/digests")
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+def test_compiled_and_plain_engines_give_the_same_analyses(compiled_tree: Path) -> None:
+    script = (
+        "from pathlib import Path\n"
+        "from bench.data import READ_TIME, MissingData, as_article, reuters_records\n"
+        "from digests.analyse import Analyser\n"
+        "from digests.model import Article\n"
+        "from digests.reader import read_paths\n"
+        "articles = [a for a in read_paths([Path('seeds/samples')], now=READ_TIME) if isinstance(a, Article)]\n"
+        "try:\n"
+        "    articles += [as_article(r) for r in reuters_records()[:1500]]\n"
+        "except (MissingData, OSError):\n"
+        "    pass\n"
+        "for analysis in Analyser().analyse_many(articles):\n"
+        "    print(repr(analysis), repr(analysis.signature))\n"
+    )
+    compiled = _run(compiled_tree, "-c", script)
+    plain = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT,  # noqa: S603 -- our interpreter, our code
+                           capture_output=True, text=True,
+                           timeout=900, env={**os.environ, "NEWSBOT_SHARED_DATA": str(shared_data_dir())})
+    assert compiled.returncode == 0 and plain.returncode == 0, compiled.stderr[-3000:] + plain.stderr[-3000:]
+    assert compiled.stdout.count("\n") >= 3
+    assert compiled.stdout == plain.stdout
