@@ -31,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--peer-limit", type=int, default=2000,
                         help="articles for the slower peer speed run (default 2,000)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the rows as JSON")
+    parser.add_argument("--no-compiled", dest="compiled", action="store_false",
+                        help="in a plain-Python checkout, skip building and timing the mypyc-compiled engine")
 
 
 def _fmt(value: Any) -> str:
@@ -76,13 +78,21 @@ def run(args: argparse.Namespace) -> int:
         from bench.speed import engine_speed, peer_speed
 
         articles = [as_article(r) for r in reuters]
-        engine = engine_speed(articles)
+        engines = [engine_speed(articles)]
+        if args.compiled and "compiled" not in engines[0]["system"]:
+            from bench.compiled import CompiledUnavailable, compiled_engine_speed
+
+            try:
+                engines.append(compiled_engine_speed(data_dir, args.limit))
+            except CompiledUnavailable as reason:
+                console.print(f"compiled engine not measured: {reason}")
         # The peers are slow: they run on an even spread of the same articles, not just the first ones.
         step = max(1, len(articles) // max(1, args.peer_limit))
         peer = peer_speed(articles[::step][: args.peer_limit])
-        engine["x_peer"] = engine["per_second"] / peer["per_second"]
+        for engine in engines:
+            engine["x_peer"] = engine["per_second"] / peer["per_second"]
         peer["x_peer"] = 1.0
-        results["speed"] = [engine, peer]
+        results["speed"] = [*engines, peer]
     if "countries" in wanted:
         from bench.countries import evaluate_countries
 
