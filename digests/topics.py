@@ -1,13 +1,13 @@
 """Topics: a built-in taxonomy (the 17 IPTC Media Topics with finer topics under them) and keyword scoring.
 
-Every topic's terms go into one Aho-Corasick automaton. Text is lower-cased and every separator becomes
-two spaces, so a term stored as " word " matches whole words only and two adjacent words can both
-match; the automaton's longest-match iteration lets "trade war" win over "war" and lets ``ignore``
+Every topic's terms go into one Aho-Corasick automaton over text written as digests.topic_text writes it
+(whole words only); its leftmost-longest matching lets "trade war" win over "war" and lets ``ignore``
 phrases ("price war", "at stake") swallow words that would otherwise mislead. Each term carries a weight
 (strong 2, keyword 1, weak 0.4, a bonus for phrases, shared by the unrelated topics using the same term);
 digests.topic_scoring turns the matches of a batch of articles into scores and picked topics.
 
-Custom topics (admins' own keywords and exclusions) join the same automaton through ``with_custom``.
+Custom topics (digests.custom_topics: admins' own keywords and exclusions) join the same automaton through
+``with_custom``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from digests.custom_topics import CustomTopic
 from digests.matcher import PhraseMatcher
 from digests.topic_scoring import (
     BODY_WEIGHT,
@@ -33,6 +32,7 @@ from digests.topic_scoring import (
     TopicTags,
     WeightTables,
 )
+from digests.topic_text import PLACE_MARK, SLUG, normalise, patterns, words_of
 
 __all__ = [
     "CustomTopic",
@@ -52,22 +52,6 @@ BODY_REFERENCE_CHARS = 2500
 CUSTOM_WEIGHT = 4.0
 LEAD_MIN_WORDS = 20  # a shorter first paragraph (a standfirst, a dateline line) shares the lead with the next
 
-_SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
-_MAX_CUSTOM_TERMS = 200
-_MAX_TERM_CHARS = 100
-# For ASCII text: letters lower-cased, digits kept, every other byte a space except NUL, which marks
-# where the title, lead and body meet.
-_ASCII_TABLE = bytes(
-    (byte | 0x20 if chr(byte).isalpha() else byte) if byte == 0 or (byte < 128 and chr(byte).isalnum()) else 32
-    for byte in range(256)
-)
-# Typographic punctuation that English news uses: turned into ASCII spaces so the text stays ASCII.
-_TYPOGRAPHIC = ("’", "‘", "“", "”", "—", "–", "…", "\u00a0", "«", "»", "′", "″")
-_NON_WORD = re.compile(r"[^\w\x00]|_")
-# Separates title, lead and body in one normalised string: not a separator, so no term spans it.
-_PLACE_MARK = "\x00"
-
-
 def _best_first(item: tuple[str, float]) -> tuple[float, str]:
     return (-item[1], item[0])
 
@@ -81,81 +65,6 @@ class Topic:
     parent: str | None
     keywords: tuple[str, ...]
     exclude: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CustomTopic:
-    """An admin's topic: a slug, the keywords or phrases that mean it, and terms that rule it out."""
-
-    slug: str
-    keywords: tuple[str, ...]
-    exclude: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.slug, str) or not _SLUG.match(self.slug):
-            raise ValueError(f"custom topic name {self.slug!r} must be 2-40 characters of a-z, 0-9 and '-'")
-        for field_name in ("keywords", "exclude"):
-            value = getattr(self, field_name)
-            if isinstance(value, str) or not isinstance(value, Iterable):
-                raise ValueError(f"custom topic {self.slug!r}: {field_name} must be a list of words or phrases")
-            terms = tuple(value)
-            if len(terms) > _MAX_CUSTOM_TERMS:
-                raise ValueError(f"custom topic {self.slug!r}: at most {_MAX_CUSTOM_TERMS} {field_name}")
-            for term in terms:
-                if not isinstance(term, str) or not _words_of(term.rstrip("*")):
-                    raise ValueError(f"custom topic {self.slug!r}: {term!r} in {field_name} has no words to match")
-                if len(term) > _MAX_TERM_CHARS:
-                    raise ValueError(f"custom topic {self.slug!r}: {term[:30]!r}... is longer than "
-                                     f"{_MAX_TERM_CHARS} characters")
-            object.__setattr__(self, field_name, terms)
-        if not self.keywords:
-            raise ValueError(f"custom topic {self.slug!r} needs at least one keyword")
-
-
-# --- text normalisation ----------------------------------------------------------------------------
-
-
-def _normalise(text: str) -> str:
-    """Lower-cased, every separator character turned into two spaces, padded with two spaces."""
-    if not text.isascii():
-        for mark in _TYPOGRAPHIC:
-            if mark in text:
-                text = text.replace(mark, " ")
-        if not text.isascii():  # accented or non-Latin letters: the slower general path
-            text = _NON_WORD.sub(" ", unicodedata.normalize("NFC", text.lower()))
-            return f" {text} ".replace(" ", "  ")
-    # ASCII: one byte-table pass lower-cases letters and blanks separators.
-    return (b" " + text.encode().translate(_ASCII_TABLE) + b" ").replace(b" ", b"  ").decode()
-
-
-def _words_of(term: str) -> list[str]:
-    return _normalise(term.replace(_PLACE_MARK, " ")).split()
-
-
-def _plural(word: str) -> str | None:
-    if not word.isalpha() or len(word) < 2:
-        return None
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def _patterns(term: str) -> list[str]:
-    """Automaton keys for a term: " w1  w2 " (whole words), its plural, or " w1  w2" for "w1 w2*"."""
-    prefix = term.endswith("*")
-    words = _words_of(term.rstrip("*"))
-    if not words:
-        return []
-    core = " " + "  ".join(words)
-    if prefix:
-        return [core]
-    keys = [core + " "]
-    plural = _plural(words[-1])
-    if plural and len(words[-1]) > 2:
-        keys.append(" " + "  ".join([*words[:-1], plural]) + " ")
-    return keys
 
 
 # --- the taxonomy ----------------------------------------------------------------------------------
@@ -183,7 +92,7 @@ def _load_taxonomy(data: Mapping[str, Any]) -> tuple[tuple[_Spec, ...], tuple[st
         if not isinstance(entry, dict):
             raise TaxonomyError(f"{where}: expected an object")
         slug, name, parent = entry.get("slug"), entry.get("name"), entry.get("parent")
-        if not isinstance(slug, str) or not _SLUG.match(slug):
+        if not isinstance(slug, str) or not SLUG.match(slug):
             raise TaxonomyError(f"{where}: bad slug {slug!r}")
         where = f"topics.json: topic {slug!r}"
         if slug in seen:
@@ -195,7 +104,7 @@ def _load_taxonomy(data: Mapping[str, Any]) -> tuple[tuple[_Spec, ...], tuple[st
         terms: list[tuple[str, float]] = []
         for tier, weight in TIER_WEIGHTS.items():
             listed = entry.get(tier, [])
-            if not isinstance(listed, list) or not all(isinstance(t, str) and _words_of(t.rstrip("*"))
+            if not isinstance(listed, list) or not all(isinstance(t, str) and words_of(t.rstrip("*"))
                                                         for t in listed):
                 raise TaxonomyError(f"{where}: {tier!r} must be a list of words or phrases")
             terms.extend((term, weight) for term in listed)
@@ -250,10 +159,9 @@ def topic(slug: str) -> Topic:
 
 def expand(slugs: Iterable[str]) -> frozenset[str]:
     """The slugs plus the finer topics of any top-level slug among them; unknown (custom) slugs stay."""
-    if isinstance(slugs, str):
-        slugs = (slugs,)
+    items: Iterable[object] = (slugs,) if isinstance(slugs, str) else slugs  # objects: checked one by one
     expanded: set[str] = set()
-    for slug in slugs:
+    for slug in items:
         if not isinstance(slug, str):
             raise TypeError(f"topic slugs must be strings, got {type(slug).__name__}")
         expanded.add(slug)
@@ -270,27 +178,30 @@ def resolve_topic(text: str) -> Topic | None:
 
 
 def _slugify(text: str) -> str:
-    return "-".join(_words_of(text))
+    return "-".join(words_of(text))
 
 
-def _places(title: str, paragraphs: Sequence[str]) -> tuple[str, Places]:
-    """The normalised text of title, lead and body, where the lead and body start, the body's weight."""
-    if not isinstance(title, str) or isinstance(paragraphs, str):
+def _places(title: object, paragraphs: object) -> tuple[str, Places]:
+    """The normalised text of title, lead and body, where the lead and body start, the body's weight.
+
+    Takes objects and checks them itself, so a compiled build (mypyc) explains bad input the same way.
+    """
+    if not isinstance(title, str) or isinstance(paragraphs, str) or not isinstance(paragraphs, Iterable):
         raise TypeError("scores() takes a title string and a sequence of paragraph strings")
     try:
-        parts = [p for p in paragraphs if p.strip()]
+        parts: list[str] = [p for p in paragraphs if p.strip()]
     except (AttributeError, TypeError):
         raise TypeError("paragraphs must be a sequence of strings") from None
     lead_size = 2 if len(parts) > 1 and parts[0].count(" ") < LEAD_MIN_WORDS else 1
     body = "\n".join(parts[lead_size:])
     # One normalisation for the three places; the marker between them matches no term.
-    joined = f"{title} {_PLACE_MARK} {chr(10).join(parts[:lead_size])} {_PLACE_MARK} {body}"
-    if joined.count(_PLACE_MARK) != 2:  # the input held the marker itself
-        joined = _PLACE_MARK.join(piece.replace(_PLACE_MARK, " ") for piece in
+    joined = f"{title} {PLACE_MARK} {chr(10).join(parts[:lead_size])} {PLACE_MARK} {body}"
+    if joined.count(PLACE_MARK) != 2:  # the input held the marker itself
+        joined = PLACE_MARK.join(piece.replace(PLACE_MARK, " ") for piece in
                                   (f"{title} ", f" {chr(10).join(parts[:lead_size])} ", f" {body}"))
-    text = _normalise(joined)
-    lead_start = text.index(_PLACE_MARK) + 1
-    body_start = text.index(_PLACE_MARK, lead_start) + 1
+    text = normalise(joined)
+    lead_start = text.index(PLACE_MARK) + 1
+    body_start = text.index(PLACE_MARK, lead_start) + 1
     body_weight = BODY_WEIGHT * min(1.0, math.sqrt(BODY_REFERENCE_CHARS / max(1, len(body))))
     return text, Places(lead_start, body_start, body_weight)
 
@@ -347,16 +258,16 @@ class TopicTagger:
         excludes: dict[str, set[int]] = {}
         for position, spec in enumerate(self._specs):
             for term, tier_weight in spec.terms:
-                words = len(_words_of(term.rstrip("*")))
+                words = len(words_of(term.rstrip("*")))
                 weight = tier_weight * min(1.5, 1 + 0.25 * (words - 1))  # phrases are more specific
-                for key in _patterns(term):
+                for key in patterns(term):
                     slot = weights.setdefault(key, {})
                     slot[position] = max(slot.get(position, 0.0), weight)
             for term in spec.topic.exclude:
-                for key in _patterns(term):
+                for key in patterns(term):
                     excludes.setdefault(key, set()).add(position)
         for phrase in self._ignore:
-            for key in _patterns(phrase):
+            for key in patterns(phrase):
                 weights.setdefault(key, {})
         self._hits: list[tuple[tuple[int, float], ...]] = []
         self._excludes: list[tuple[int, ...]] = []
@@ -429,7 +340,7 @@ class TopicTagger:
 
     def resolve(self, text: str) -> Topic | None:
         """The topic ``text`` most likely names: a slug, a display name, or a term (plural or not)."""
-        if not isinstance(text, str) or not _words_of(text):
+        if not isinstance(text, str) or not words_of(text):
             return None
         topics = self.topics
         wanted = _slugify(text)
