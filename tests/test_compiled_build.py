@@ -32,7 +32,7 @@ def compiled_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("mypyc", reason="mypy (which provides mypyc) is not installed")
     root = tmp_path_factory.mktemp("compiled")
     skip = shutil.ignore_patterns("__pycache__", "*.so", "*.pyc")
-    for folder in ("digests", "seeds", "bench", "tests"):
+    for folder in ("digests", "seeds", "bench", "tests"):  # bot and adapters are imported from this checkout
         shutil.copytree(PROJECT_ROOT / folder, root / folder, ignore=skip)
     for name in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy2(PROJECT_ROOT / name, root / name)
@@ -58,8 +58,13 @@ def test_the_compiled_modules_are_the_ones_loaded(compiled_tree: Path) -> None:
     assert all(Path(file).suffix == ".so" and Path(file).is_relative_to(compiled_tree) for file in files), files
 
 
+# The engine's own tests, and the bot's tests that drive the engine end to end (analyse, ingest, digest,
+# pair, polling, the console bot process), all importing the compiled engine.
+ON_COMPILED = ("tests/digests", "tests/bot/cli", "tests/bot/test_polling.py", "tests/bot/test_run_console.py")
+
+
 def test_the_engine_tests_pass_against_the_compiled_build(compiled_tree: Path) -> None:
-    result = _run(compiled_tree, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/digests")
+    result = _run(compiled_tree, "-m", "pytest", "-q", "-p", "no:cacheprovider", *ON_COMPILED)
     assert result.returncode == 0, result.stdout[-6000:]
     assert " passed" in result.stdout and " failed" not in result.stdout
 
