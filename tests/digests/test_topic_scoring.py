@@ -40,6 +40,8 @@ def test_a_batch_scores_each_article_as_it_would_be_scored_alone(tagger: TopicTa
     assert [list(scores) for scores in batch] == [list(scores) for scores in alone]  # the same order too
     assert batch[1] == {} and batch[5] == {}
     assert tagger.scores_many([]) == [] and tagger.tag_many([]) == []
+    assert tagger.scores_many([ARTICLES[1], ARTICLES[5]]) == [{}, {}]  # no match anywhere in the batch
+    assert tagger.tag_many([ARTICLES[5]])[0] == ((), {})
 
 
 def test_tags_are_pick_of_the_scores_and_the_scores_rounded(tagger: TopicTagger) -> None:
