@@ -47,6 +47,7 @@ from digests.ingest.htmltext import (
     plain_paragraphs,
 )
 from digests.ingest.jsonfeed import parse_json_feed
+from digests.ingest.naming import credited_name
 from digests.ingest.urls import absolute_http_url
 from digests.ingest.xmlguard import refuse_entity_declarations
 
@@ -146,7 +147,8 @@ def _content(entry: Mapping[str, Any]) -> str | None:
     return _plain(chosen["value"], str(chosen.get("type") or "text/html")) or None
 
 
-def _item(entry: Mapping[str, Any], *, base: str | None, feed_title: str) -> FeedItem | None:
+def _item(entry: Mapping[str, Any], *, base: str | None, credit: str) -> FeedItem | None:
+    """One entry; ``credit`` names its source unless the entry names its own (RSS ``<source>``)."""
     title = normalise_space(_plain(entry.get("title"), _detail_type(entry, "title")))
     url = absolute_http_url(entry.get("link") if isinstance(entry.get("link"), str) else None, base)
     summary = _plain(entry.get("summary"), _detail_type(entry, "summary"))
@@ -165,7 +167,7 @@ def _item(entry: Mapping[str, Any], *, base: str | None, feed_title: str) -> Fee
         content=content,
         published=_date(entry),
         author=author,
-        source_title=source_title or feed_title or None,
+        source_title=source_title or credit or None,
     )
 
 
@@ -283,7 +285,9 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
             warnings.append(f"the character encoding was guessed: {account}")
     link = feed.get("link")
     base = url or (link if isinstance(link, str) else None)
-    items = [item for item in (_item(e, base=base, feed_title=feed_title) for e in entries) if item]
+    site = absolute_http_url(link if isinstance(link, str) else None, url) or url
+    credit = credited_name(feed_title, site)
+    items = [item for item in (_item(e, base=base, credit=credit) for e in entries) if item]
     if len(items) < len(entries):
         warnings.append(f"{len(entries) - len(items)} item(s) skipped: no title, link or text")
     if not items:

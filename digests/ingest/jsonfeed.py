@@ -15,6 +15,7 @@ from digests.dates import DateFormatError, parse_date
 from digests.ingest.errors import InvalidJsonFeedError, NotAFeedError
 from digests.ingest.feedtypes import FeedItem, ParsedFeed
 from digests.ingest.htmltext import html_to_text, normalise_space, plain_paragraphs
+from digests.ingest.naming import credited_name
 from digests.ingest.urls import absolute_http_url
 
 __all__ = ["parse_json_feed"]
@@ -122,7 +123,7 @@ def parse_json_feed(data: bytes, *, url: str | None = None) -> ParsedFeed:
     skipped = undated = 0
     for node in items:
         item, unreadable_date = (
-            _item(node, base=base, feed_title=title, feed_author=feed_author)
+            _item(node, base=base, feed_title=credited_name(title, home or url), feed_author=feed_author)
             if isinstance(node, Mapping) else (None, False)
         )
         if item is None:
