@@ -180,7 +180,7 @@ class CountryTagger:
         evidence: dict[str, list[float]] = {}
         seen: set[int] = set()
         deferred: list[tuple[int, int, int, int, str, bool]] = []
-        paragraphs = [p for p in paragraphs if isinstance(p, str) and p.strip()]
+        paragraphs = [p for p in paragraphs if isinstance(p, str) and p and not p.isspace()]
         if dateline is None and paragraphs:
             dateline, lead = split_dateline(paragraphs[0])
             paragraphs[0] = lead

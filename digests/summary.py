@@ -156,7 +156,7 @@ def summarize(paragraphs: Sequence[str], *, title: str = "", n: int = 3) -> tupl
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     title_terms = content_terms(title)
-    blocks = [paragraph for paragraph in paragraphs if paragraph.strip()]
+    blocks = [paragraph for paragraph in paragraphs if paragraph and not paragraph.isspace()]
     if len(blocks) == 1:  # one block is flattened text whatever its length: read only its lead
         picked = _lead(_candidates(blocks, title_terms), n)
     else:

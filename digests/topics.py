@@ -189,7 +189,8 @@ def _places(title: object, paragraphs: object) -> tuple[str, Places]:
     if not isinstance(title, str) or isinstance(paragraphs, str) or not isinstance(paragraphs, Iterable):
         raise TypeError("scores() takes a title string and a sequence of paragraph strings")
     try:
-        parts: list[str] = [p for p in paragraphs if p.strip()]
+        # isspace() rather than strip(): no copy of each paragraph just to test it
+        parts: list[str] = [p for p in paragraphs if not p.isspace() and p]
     except (AttributeError, TypeError):
         raise TypeError("paragraphs must be a sequence of strings") from None
     lead_size = 2 if len(parts) > 1 and parts[0].count(" ") < LEAD_MIN_WORDS else 1
