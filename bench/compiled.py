@@ -21,7 +21,7 @@ from typing import Any
 
 import digests
 
-__all__ = ["CompiledUnavailable", "compiled_engine_speed"]
+__all__ = ["CompiledUnavailable", "build_compiled_copy", "check_toolchain", "compiled_engine_speed"]
 
 _BUILD_SECONDS = 900
 _MEASURE = (
@@ -46,7 +46,8 @@ def _source_root() -> Path:
     return root
 
 
-def _check_toolchain() -> None:
+def check_toolchain() -> None:
+    """Raise CompiledUnavailable unless a C compiler and mypyc are at hand."""
     compiler = (sysconfig.get_config_var("CC") or "cc").split()
     if not compiler or shutil.which(compiler[0]) is None:
         raise CompiledUnavailable("no C compiler on this machine")
@@ -56,7 +57,8 @@ def _check_toolchain() -> None:
         raise CompiledUnavailable("mypy (which provides mypyc) is not installed") from None
 
 
-def _build(root: Path, into: Path) -> None:
+def build_compiled_copy(root: Path, into: Path) -> None:
+    """Copy the engine of the checkout at ``root`` into ``into`` and compile it there, as setup.py does."""
     for package in ("digests", "seeds"):  # mypyc type-checks the engine, which reads its seeds
         shutil.copytree(root / package, into / package, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     for name in ("setup.py", "pyproject.toml", "README.md"):
@@ -72,10 +74,10 @@ def _build(root: Path, into: Path) -> None:
 def compiled_engine_speed(data_dir: Path, limit: int | None) -> dict[str, Any]:
     """engine_speed() of a compiled copy of this checkout's engine, on the same Reuters articles."""
     root = _source_root()
-    _check_toolchain()
+    check_toolchain()
     with tempfile.TemporaryDirectory(prefix="newsbot-compiled-") as scratch:
         folder = Path(scratch)
-        _build(root, folder)
+        build_compiled_copy(root, folder)
         # The child imports the compiled copy first (its working folder), everything else as installed.
         env = {**os.environ, "NEWSBOT_SHARED_DATA": str(data_dir),
                "PYTHONPATH": os.pathsep.join([str(folder), str(root)])}

@@ -91,12 +91,10 @@ _SHINGLE_BASE = _constant("shingle") | np.uint64(1)
 _MIX = _constant("mix") | np.uint64(1)
 _S32, _S48, _S58 = np.uint64(32), np.uint64(48), np.uint64(58)
 _VALUE_SHIFT = np.uint64(26)
-_BIN_STARTS = np.arange(NUM_PERM, dtype=np.uint64) << _S58
 # Densification: an empty bin borrows the value of the first non-empty bin along its own fixed probe
 # sequence (Shrivastava 2017), so two texts with the same features borrow alike.
 _PROBES = tuple(tuple(int(_constant(f"probe-{b}", k)) % NUM_PERM for k in range(NUM_PERM))
                 for b in range(NUM_PERM))
-_EMPTY = (_U32,) * NUM_PERM
 _BAND_SALTS = np.array([_constant("band", b) for b in range(BANDS)], dtype=np.uint64)
 _ROW_WEIGHTS = tuple(_constant("row", r) | np.uint64(1) for r in range(ROWS))
 _BAND_MIX = _constant("band-mix") | np.uint64(1)

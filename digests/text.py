@@ -113,15 +113,19 @@ def sentences(text: str) -> list[str]:
     if not isinstance(text, str):
         raise TypeError(f"sentences() expects str, got {type(text).__name__}")
     if "\n" not in text and "  " not in text and "\t" not in text:  # one clean unit: most paragraphs
-        pieces = [piece for piece in map(str.strip, segment("en", text)) if piece]
-        return _repair(pieces) if len(pieces) > 1 else pieces
+        return _unit_sentences(text)
     result: list[str] = []
     for unit in _units(text) if "\n" in text else (text,):
         if "  " in unit or "\t" in unit or "\n" in unit:
             unit = " ".join(unit.split())  # once per unit, so each piece only needs a strip
-        pieces = [piece for piece in map(str.strip, segment("en", unit)) if piece]
-        result.extend(_repair(pieces) if len(pieces) > 1 else pieces)  # one piece has nothing to repair
+        result.extend(_unit_sentences(unit))
     return result
+
+
+def _unit_sentences(unit: str) -> list[str]:
+    """The sentences of one whitespace-normalised unit."""
+    pieces = [piece for piece in map(str.strip, segment("en", unit)) if piece]
+    return _repair(pieces) if len(pieces) > 1 else pieces  # one piece has nothing to repair
 
 
 def words(text: str) -> list[str]:

@@ -116,10 +116,10 @@ class WeightTables:
         article, topic, score, bounds = ranked.article, ranked.topic, ranked.score, ranked.bounds
         # Finer topics compete with finer topics, broad ones with broad ones: a parent lifted by all its
         # children must not push a clearly present finer topic out.
-        broad = self.parent[topic] < 0
+        kind = (self.parent[topic] < 0).astype(np.intp)  # 1: broad, 0: finer
         best = np.zeros((len(places), 2))
-        np.maximum.at(best, (article, broad.astype(np.intp)), score)
-        floor = np.maximum(PICK_THRESHOLD, PICK_RELATIVE * best[article, broad.astype(np.intp)])
+        np.maximum.at(best, (article, kind), score)
+        floor = np.maximum(PICK_THRESHOLD, PICK_RELATIVE * best[article, kind])
         picked = np.flatnonzero(score >= floor)
         # Entries are ranked within each article, so the first ``limit`` picked of an article are its best.
         picked_article = article[picked]
@@ -161,10 +161,7 @@ class WeightTables:
         # Each (article, place, phrase) once, in the order of its first match: places come in text order,
         # so this is the order in which the rules add them up.
         phrases = len(self.has_excludes)
-        keys = (owner * 3 + place) * phrases + found[:, 0]
-        _, first, repeats = np.unique(keys, return_index=True, return_counts=True)
-        order = np.argsort(first, kind="stable")
-        first, repeats = first[order], repeats[order]
+        first, repeats = _first_seen((owner * 3 + place) * phrases + found[:, 0])
         phrase, article, where = found[first, 0], owner[first], place[first]
         place_weight = np.where(where == 0, TITLE_WEIGHT, np.where(where == 1, LEAD_WEIGHT, body_weight[article]))
         # Repeats count less and less: 1, 1.41, 1.73 ... for 1, 2, 3 mentions.
@@ -187,8 +184,8 @@ class WeightTables:
     def _lift(self, raw: npt.NDArray[np.float64], cell: npt.NDArray[np.intp], blocked: npt.NDArray[np.bool_],
               topics: int) -> npt.NDArray[np.float64]:
         """Add PARENT_LIFT of each finer topic's raw score to its parent's, unless either is excluded."""
-        children, first = np.unique(cell, return_index=True)
-        children = children[np.argsort(first, kind="stable")]  # in the order each cell was first hit
+        first, _ = _first_seen(cell)
+        children = cell[first]  # in the order each cell was first hit
         parents = self.parent[children % topics]
         lifting = (parents >= 0) & ~blocked[children]
         children = children[lifting]
@@ -197,3 +194,10 @@ class WeightTables:
         lifted = raw.copy()
         np.add.at(lifted, targets[kept], PARENT_LIFT * raw[children[kept]])  # in order, like a loop would
         return lifted
+
+
+def _first_seen(values: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Where each distinct value first occurs, and how often it occurs, in order of first occurrence."""
+    _, first, counts = np.unique(values, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    return first[order], counts[order]

@@ -225,7 +225,7 @@ class TopicTagger:
         self._parent_of = [self._index.get(spec.topic.parent) if spec.topic.parent else None
                            for spec in self._specs]
         self._broad = {slug: parent is None for slug, parent in zip(self._slugs, self._parent_of, strict=True)}
-        self._build_automaton()
+        self._build_matcher()
 
     @classmethod
     def default(cls) -> TopicTagger:
@@ -254,7 +254,7 @@ class TopicTagger:
 
     # -- building ----------------------------------------------------------------------------------
 
-    def _build_automaton(self) -> None:
+    def _build_matcher(self) -> None:
         weights: dict[str, dict[int, float]] = {}
         excludes: dict[str, set[int]] = {}
         for position, spec in enumerate(self._specs):
@@ -270,18 +270,18 @@ class TopicTagger:
         for phrase in self._ignore:
             for key in patterns(phrase):
                 weights.setdefault(key, {})
-        self._hits: list[tuple[tuple[int, float], ...]] = []
-        self._excludes: list[tuple[int, ...]] = []
+        hits: list[tuple[tuple[int, float], ...]] = []
+        excluded: list[tuple[int, ...]] = []
         keys = sorted(set(weights) | set(excludes))
         for key in keys:
             topic_weights = weights.get(key, {})
             sharing = self._unrelated(topic_weights)
             # A term several unrelated topics use says less about each of them.
             spread = math.sqrt(sharing) if sharing > 1 else 1.0
-            self._hits.append(tuple((t, w / spread) for t, w in sorted(topic_weights.items())))
-            self._excludes.append(tuple(sorted(excludes.get(key, ()))))
+            hits.append(tuple((t, w / spread) for t, w in sorted(topic_weights.items())))
+            excluded.append(tuple(sorted(excludes.get(key, ()))))
         self._matcher = PhraseMatcher(keys)
-        self._tables = WeightTables.build(self._hits, self._excludes, self._parent_of, self._slugs)
+        self._tables = WeightTables.build(hits, excluded, self._parent_of, self._slugs)
 
     def _unrelated(self, topics: Mapping[int, float]) -> int:
         """How many of these topics remain once a parent listed with its own child counts once."""

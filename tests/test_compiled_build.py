@@ -11,34 +11,28 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from bench.compiled import CompiledUnavailable, build_compiled_copy, check_toolchain
 from tests.conftest import PROJECT_ROOT, shared_data_dir
 
 COMPILED = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["newsbot"]["compiled"]
-def _compiler() -> str | None:
-    command = (sysconfig.get_config_var("CC") or "cc").split()
-    return shutil.which(command[0]) if command else None
 
 
 @pytest.fixture(scope="module")
 def compiled_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if _compiler() is None:
-        pytest.skip("no C compiler here: the compiled build cannot be made (the plain-Python engine runs instead)")
-    pytest.importorskip("mypyc", reason="mypy (which provides mypyc) is not installed")
+    try:
+        check_toolchain()
+    except CompiledUnavailable as reason:
+        pytest.skip(f"the compiled build cannot be made here ({reason}); the plain-Python engine runs instead")
     root = tmp_path_factory.mktemp("compiled")
-    skip = shutil.ignore_patterns("__pycache__", "*.so", "*.pyc")
-    for folder in ("digests", "seeds", "bench", "tests"):  # bot and adapters are imported from this checkout
-        shutil.copytree(PROJECT_ROOT / folder, root / folder, ignore=skip)
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy2(PROJECT_ROOT / name, root / name)
-    built = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=root,
-                           env={**os.environ, "NEWSBOT_COMPILE": "1"}, capture_output=True, text=True, timeout=900)
-    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
+    build_compiled_copy(PROJECT_ROOT, root)
+    # The tests run from the copy too; bot and adapters are imported from this checkout.
+    for folder in ("bench", "tests"):
+        shutil.copytree(PROJECT_ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return root
 
 
